@@ -1,0 +1,138 @@
+"""``edubrain ingest``, ``edubrain history`` and ``edubrain batches``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from edubrain.cli.common import console, home, print_json, t
+from edubrain.exchange.ingest import IngestResult, Mode, ingest_file, settle_pending
+from edubrain.store.db import session_scope
+from edubrain.store.history import dataset_history
+from edubrain.store.models import SubmissionBatch
+
+SHOWN_GROUPS = 30
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands to ``app``."""
+    app.command("ingest")(ingest)
+    app.command("history")(history)
+    app.command("batches")(batches)
+
+
+def ingest(
+    file: Path = typer.Argument(..., help="CSV（UTF-8/GBK）、XLSX 或 JSON Lines 文件 / the file."),
+    dataset: str = typer.Option(..., "--dataset", "-d", help="数据集 id / dataset id."),
+    org: str = typer.Option(..., "--org", help="报送单位代码（市、区或学校标识码） / submitting organisation."),
+    mode: str = typer.Option("upsert", "--mode", help="upsert | replace-scope"),
+    accept_valid: bool = typer.Option(False, "--accept-valid", help="提交有效行，报告其余 / commit the valid rows."),
+    sheet: str = typer.Option(None, "--sheet", help="XLSX 工作表名 / XLSX sheet."),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出完整报告 / print the full report as JSON."),
+) -> None:
+    """校验并提交一个文件 / validate a file and commit it as one batch.
+
+    Exit codes: 0 committed (or unchanged), 1 rejected by validation, 2 usage error or unreadable file.
+
+    Example: ``edubrain ingest 学生.csv --dataset students --org 1101080001``
+    """
+    if mode not in ("upsert", "replace-scope"):
+        console.print(t("--mode 只能是 upsert 或 replace-scope", "--mode must be upsert or replace-scope"))
+        raise typer.Exit(2)
+    chosen: Mode = "replace-scope" if mode == "replace-scope" else "upsert"
+    result = ingest_file(home(), file, dataset, org, mode=chosen, accept_valid=accept_valid, sheet=sheet)
+    if as_json:
+        print_json({**result.report.model_dump(mode="json"), "problems": result.problems.to_dicts()})
+    else:
+        _print_report(result)
+    raise typer.Exit(1 if result.report.status == "rejected" else 0)
+
+
+def _print_report(result: IngestResult) -> None:
+    r = result.report
+    console.print(
+        t(
+            f"{r.file}（{r.file_format}，{r.encoding}）→ {r.dataset}，单位 {r.org}：读取 {r.rows_read} 行，"
+            f"接受 {r.rows_accepted}，拒绝 {r.rows_rejected}",
+            f"{r.file} ({r.file_format}, {r.encoding}) -> {r.dataset} as {r.org}: {r.rows_read} rows read, "
+            f"{r.rows_accepted} accepted, {r.rows_rejected} rejected",
+        )
+    )
+    if r.groups:
+        view = Table(title=t(f"问题（{r.problem_count} 个，按原因归并）", f"Problems ({r.problem_count}, grouped by cause)"))
+        for col in (t("行数", "rows"), t("列", "column"), t("规则", "rule"), t("示例行", "example rows"), t("说明", "message")):
+            view.add_column(col, overflow="fold")
+        for g in r.groups[:SHOWN_GROUPS]:
+            rows = ", ".join(str(n) for n in g.rows[:5]) or t("整个文件", "whole file")
+            view.add_row(str(g.count), g.column, g.rule, rows, g.message_zh if t("zh", "en") == "zh" else g.message_en)
+        console.print(view)
+        if len(r.groups) > SHOWN_GROUPS:
+            console.print(t(f"……另有 {len(r.groups) - SHOWN_GROUPS} 类问题，用 --json 查看全部", f"... {len(r.groups) - SHOWN_GROUPS} more causes; use --json"))
+    style = {"committed": "green", "unchanged": "cyan", "rejected": "red"}[r.status]
+    console.print(f"[{style}]{r.message_zh if t('zh', 'en') == 'zh' else r.message_en}[/{style}]")
+
+
+def history(
+    dataset: str,
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出 / print JSON."),
+) -> None:
+    """列出数据集的版本 / list a dataset's versions.
+
+    Example: ``edubrain history students``
+    """
+    h = home()
+    h.catalog.dataset(dataset)
+    h.ensure_initialised()
+    with h.write_lock(), h.key_index() as index:
+        settle_pending(h, index)
+    entries = dataset_history(h.lake, dataset)
+    if as_json:
+        print_json([e.__dict__ for e in entries])
+        return
+    view = Table(title=t(f"{dataset} 的版本", f"Versions of {dataset}"))
+    for col in (t("版本", "version"), t("时间", "time"), t("批次", "batch"), t("单位", "org"), t("方式", "mode"), t("新增", "added"), t("更新", "changed"), t("退出", "retired")):
+        view.add_column(col)
+    for e in entries:
+        view.add_row(str(e.version), e.time, e.batch_id or "", e.org or "", e.mode or "", str(e.added), str(e.changed), str(e.retired))
+    console.print(view)
+
+
+def batches(
+    org: str = typer.Option(None, "--org", help="只看某单位 / only this organisation."),
+    dataset: str = typer.Option(None, "--dataset", "-d", help="只看某数据集 / only this dataset."),
+    limit: int = typer.Option(50, "--limit", help="最多显示条数 / at most this many."),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出 / print JSON."),
+) -> None:
+    """列出提交批次（含被拒绝的） / list submission batches, rejected ones included.
+
+    Example: ``edubrain batches --org 1101080001``
+    """
+    h = home()
+    h.ensure_initialised()
+    query = select(SubmissionBatch).order_by(SubmissionBatch.created_at.desc()).limit(limit)
+    if org:
+        query = query.where(SubmissionBatch.org_code == org)
+    if dataset:
+        query = query.where(SubmissionBatch.dataset == dataset)
+    with session_scope(h.engine) as session:
+        rows = list(session.scalars(query))
+        data = [
+            {
+                "batch": b.id, "time": b.created_at.isoformat(timespec="seconds"), "dataset": b.dataset, "org": b.org_code,
+                "file": b.source_name, "status": b.status, "version": b.lake_version, "read": b.rows_read,
+                "rejected": b.rows_rejected, "added": b.rows_added, "changed": b.rows_changed, "retired": b.rows_retired,
+            }
+            for b in rows
+        ]
+    if as_json:
+        print_json(data)
+        return
+    view = Table(title=t("提交批次", "Submission batches"))
+    for col in data[0] if data else ["batch"]:
+        view.add_column(col, overflow="fold")
+    for item in data:
+        view.add_row(*("" if v is None else str(v) for v in item.values()))
+    console.print(view)

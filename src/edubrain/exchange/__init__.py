@@ -1,0 +1,1 @@
+"""The exchange: reading submitted files, validating them, committing batches."""

@@ -1,0 +1,159 @@
+"""Field-level checks: type, required, code table, range, pattern, check digit.
+
+Each field is parsed from its submitted text into its catalog type by one
+vectorised expression; each rule is a boolean mask over the whole column.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from edubrain.catalog.models import CodeTable, FieldSpec
+from edubrain.exchange.problems import fmt, raw, row_problems
+
+_TRUE = ["1", "是", "y", "yes", "true", "t", "√"]
+_FALSE = ["0", "否", "n", "no", "false", "f", "×"]
+_GB11643_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+_GB11643_CHECK = "10X98765432"
+_TYPE_ZH = {"integer": "整数", "number": "数值", "date": "日期（YYYY-MM-DD）", "boolean": "是/否"}
+
+
+def code_lookup(table: CodeTable) -> dict[str, str]:
+    """Accepted spellings -> code: the code, its Chinese and English names, and
+    (for fixed-width numeric codes) the code without its leading zeros.
+
+    Category headings (``category: true``) are not codes a row may carry.
+    """
+    lookup: dict[str, str] = {}
+    usable = [c for c in table.codes if not c.category]
+    widths = {len(c.code) for c in usable}
+    numeric = all(c.code.isdigit() for c in usable) and len(widths) == 1
+    for entry in table.codes:
+        if entry.category:
+            continue
+        for spelling in (entry.code, entry.zh, entry.en, *entry.aliases):
+            lookup.setdefault(spelling.lower(), entry.code)
+        if numeric:
+            lookup.setdefault(str(int(entry.code)), entry.code)
+    return lookup
+
+
+def parse_expr(spec: FieldSpec, table: CodeTable | None) -> pl.Expr:
+    """Expression turning the field's submitted text into its catalog type (null if it does not parse)."""
+    text = pl.col(raw(spec.name))
+    if spec.type == "integer":
+        number = text.str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
+        return number
+    if spec.type == "number":
+        return text.str.replace_all(",", "").cast(pl.Float64, strict=False)
+    if spec.type == "date":
+        return parse_date(text)
+    if spec.type == "boolean":
+        low = text.str.to_lowercase()
+        return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False).otherwise(None)
+    if spec.type == "code" and table is not None:
+        return text.str.to_lowercase().replace_strict(code_lookup(table), default=None, return_dtype=pl.String)
+    if spec.check_digit == "gb11643":
+        return text.str.to_uppercase()
+    return text
+
+
+def parse_date(text: pl.Expr) -> pl.Expr:
+    """Parse ``YYYY-MM-DD``, ``YYYY/MM/DD``, ``YYYY.MM.DD`` and ``YYYYMMDD`` (month and day may lack a zero)."""
+    iso = (
+        text.str.replace(r"^(\d{4})(\d{2})(\d{2})$", "$1-$2-$3")
+        .str.replace_all(r"[/.]", "-")
+        .str.replace(r"^(\d{4})-(\d)-", "$1-0$2-")
+        .str.replace(r"^(\d{4}-\d{2})-(\d)$", "$1-0$2")
+        .str.replace(r"[ T]00:00(:00)?$", "")
+    )
+    return iso.str.to_date("%Y-%m-%d", strict=False)
+
+
+def gb11643_valid(id_text: pl.Expr) -> pl.Expr:
+    """True where an 18-character 身份证号 has the right check character (GB 11643-1999, ISO 7064 MOD 11-2)."""
+    total = pl.sum_horizontal(
+        id_text.str.slice(i, 1).cast(pl.Int32, strict=False) * w for i, w in enumerate(_GB11643_WEIGHTS)
+    )
+    expected = (total % 11).replace_strict(dict(enumerate(_GB11643_CHECK)), return_dtype=pl.String)
+    return expected == id_text.str.slice(17, 1)
+
+
+def gb11643_check_char(first17: str) -> str:
+    """The GB 11643 check character for the first 17 digits of a 身份证号."""
+    total = sum(int(d) * w for d, w in zip(first17, _GB11643_WEIGHTS, strict=True))
+    return _GB11643_CHECK[total % 11]
+
+
+def field_problems(frame: pl.LazyFrame, spec: FieldSpec, header: str, table: CodeTable | None) -> list[pl.LazyFrame]:
+    """All field-level problems of one field, as problem frames."""
+    text, typed = pl.col(raw(spec.name)), pl.col(spec.name)
+    present = text.is_not_null()
+    out: list[pl.LazyFrame] = []
+
+    def add(mask: pl.Expr, rule: str, zh: pl.Expr | str, en: pl.Expr | str) -> None:
+        out.append(row_problems(frame, mask, field=spec.name, column=header, rule=rule, zh=zh, en=en))
+
+    if spec.required:
+        add(~present, "required", f"必填项“{header}”为空", f"Required column '{header}' is empty")
+    if spec.type in _TYPE_ZH:
+        add(
+            present & typed.is_null(),
+            f"type_{spec.type}",
+            fmt(f"“{header}”的值 {{}} 不是{_TYPE_ZH[spec.type]}", text),
+            fmt(f"'{header}' value {{}} is not a valid {spec.type}", text),
+        )
+    if spec.type == "code" and table is not None:
+        add(*_code_problem(text, typed, present, header, table))
+        legacy = [c.code for c in table.codes if c.legacy]
+        if legacy:
+            add(
+                typed.is_in(legacy),
+                "code_legacy",
+                fmt(f"“{header}”的代码 {{}} 已停用（{table.title_zh}），请使用现行代码", text),
+                fmt(f"'{header}' code {{}} is retired ({table.title_en}); use the current code", text),
+            )
+    if spec.minimum is not None:
+        add(
+            typed < spec.minimum,
+            "minimum",
+            fmt(f"“{header}”的值 {{}} 小于下限 {spec.minimum:g}", text),
+            fmt(f"'{header}' value {{}} is below the minimum {spec.minimum:g}", text),
+        )
+    if spec.maximum is not None:
+        add(
+            typed > spec.maximum,
+            "maximum",
+            fmt(f"“{header}”的值 {{}} 大于上限 {spec.maximum:g}", text),
+            fmt(f"'{header}' value {{}} is above the maximum {spec.maximum:g}", text),
+        )
+    if spec.pattern:
+        add(
+            present & ~typed.cast(pl.String).str.contains(spec.pattern),
+            "pattern",
+            fmt(f"“{header}”的值 {{}} 格式不符（{spec.description_zh or spec.pattern}）", text),
+            fmt(f"'{header}' value {{}} has the wrong format ({spec.description_en or spec.pattern})", text),
+        )
+    if spec.check_digit == "gb11643":
+        well_formed = typed.str.contains(r"^[0-9]{17}[0-9X]$")
+        add(
+            well_formed & ~gb11643_valid(typed),
+            "check_digit",
+            fmt(f"“{header}”的值 {{}} 校验码错误（GB 11643）", text),
+            fmt(f"'{header}' value {{}} fails the GB 11643 check digit", text),
+        )
+    return out
+
+
+def _code_problem(
+    text: pl.Expr, typed: pl.Expr, present: pl.Expr, header: str, table: CodeTable
+) -> tuple[pl.Expr, str, pl.Expr, pl.Expr]:
+    usable = [c for c in table.codes if not c.legacy and not c.category]
+    sample = "、".join(f"{c.code} {c.zh}" for c in usable[:6])
+    more = " …" if len(usable) > 6 else ""
+    return (
+        present & typed.is_null(),
+        "code",
+        fmt(f"“{header}”的值 {{}} 不在代码表《{table.title_zh}》中；可用：{sample}{more}", text),
+        fmt(f"'{header}' value {{}} is not in the code table '{table.title_en}'", text),
+    )

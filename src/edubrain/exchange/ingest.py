@@ -1,0 +1,251 @@
+"""Submitting a file: read, validate, check scope, and commit one batch all-or-nothing.
+
+The order of writes makes a crash at any point harmless: the batch is
+recorded as ``pending`` in the operational database, the lake commit makes
+the new version visible atomically (its log entry names the batch), then
+the key index and the batch record are updated. A later run finds a
+``pending`` batch and settles it from the lake's log: committed if the log
+names it, failed if not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+import pyarrow as pa
+from sqlalchemy import select
+
+from edubrain.catalog.models import Dataset
+from edubrain.exchange.readers import ROW_COLUMN, SourceTable, read_source
+from edubrain.exchange.report import SubmissionReport, group_problems
+from edubrain.exchange.validate import Validation, validate
+from edubrain.home import Home
+from edubrain.store.db import session_scope
+from edubrain.store.keyindex import KeyIndex, row_hashes
+from edubrain.store.lake import lake_schema
+from edubrain.store.models import SubmissionBatch, utcnow
+from edubrain.store.orgs import OrgRef, check_may_submit, resolve_organisation, scope_values
+
+Mode = Literal["upsert", "replace-scope"]
+FAULT_ENV = "EDUBRAIN_FAULT_INJECT"
+"""Names a point at which the process kills itself (SIGKILL): used by the crash tests only."""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """The report of a submission and the full table of its problems."""
+
+    report: SubmissionReport
+    problems: pl.DataFrame
+
+
+def _fault_point(name: str) -> None:
+    if os.environ.get(FAULT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def ingest_file(
+    home: Home,
+    path: Path,
+    dataset_id: str,
+    org_code: str,
+    *,
+    mode: Mode = "upsert",
+    accept_valid: bool = False,
+    sheet: str | None = None,
+) -> IngestResult:
+    """Submit ``path`` to ``dataset_id`` as organisation ``org_code``.
+
+    Args:
+        home: The EduBrain installation.
+        path: A CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX or JSON Lines file.
+        dataset_id: The catalog dataset.
+        org_code: The submitting organisation (city, district or school code).
+        mode: ``upsert`` adds and replaces rows by primary key;
+            ``replace-scope`` also retires the organisation's stored rows
+            that the file no longer carries.
+        accept_valid: Commit the valid rows even if others are rejected.
+        sheet: For XLSX, the sheet to read.
+
+    Raises:
+        InputFileError, UnknownDatasetError, UnknownOrganisationError, ScopeError:
+            nothing was read or stored.
+    """
+    dataset = home.catalog.dataset(dataset_id)
+    home.ensure_initialised()
+    source = read_source(path, sheet=sheet)
+    with home.write_lock(), home.key_index() as index, session_scope(home.engine) as session:
+        settle_pending(home, index)
+        org = resolve_organisation(session, index, org_code)
+        check_may_submit(org, dataset)
+        allowed = scope_values(org, dataset, index)
+        checked = validate(
+            source, dataset, home.catalog, keys=index.keys, allowed_orgs=allowed, org_label=f"{org.name_zh}（{org.code}）"
+        )
+    return _commit(home, source, dataset, org, checked, allowed, mode=mode, accept_valid=accept_valid)
+
+
+def _commit(
+    home: Home,
+    source: SourceTable,
+    dataset: Dataset,
+    org: OrgRef,
+    checked: Validation,
+    allowed: list[str] | None,
+    *,
+    mode: Mode,
+    accept_valid: bool,
+) -> IngestResult:
+    batch_id = uuid.uuid4().hex
+    rows_read = checked.rows.height
+    accepted = checked.accepted()
+    report = SubmissionReport(
+        batch_id=batch_id,
+        dataset=dataset.id,
+        org=org.code,
+        file=source.name,
+        file_format=source.file_format,
+        encoding=source.encoding,
+        sha256=source.sha256,
+        mode=mode,
+        status="rejected",
+        rows_read=rows_read,
+        rows_accepted=accepted.height,
+        rows_rejected=rows_read - accepted.height,
+        problem_count=checked.problems.height,
+        groups=group_problems(checked.problems),
+    )
+    if checked.problems.height and (not accept_valid or checked.file_level_failed):
+        report.rows_accepted = 0
+        report.rows_rejected = rows_read
+        report.message_zh = f"校验未通过，共 {checked.problems.height} 个问题，未存储任何数据"
+        report.message_en = f"Rejected: {checked.problems.height} problems; nothing was stored"
+        _record(home, report, status="rejected")
+        return IngestResult(report, checked.problems)
+    with home.write_lock(), home.key_index() as index:
+        settle_pending(home, index)
+        rows = _lake_rows(accepted, dataset, batch_id, org.code, source.sha256)
+        status, retired = index.diff(
+            dataset, rows.select([*dataset.primary_key, "_row_hash"]), allowed, retire=mode == "replace-scope"
+        )
+        upserts = rows.filter(pa.compute.not_equal(status, "same"))
+        report.rows_added = int(pa.compute.sum(pa.compute.equal(status, "new")).as_py() or 0)
+        report.rows_changed = int(pa.compute.sum(pa.compute.equal(status, "changed")).as_py() or 0)
+        report.rows_retired = retired.num_rows
+        if upserts.num_rows == 0 and retired.num_rows == 0:
+            report.status = "unchanged"
+            report.version = home.lake.version(dataset.id)
+            report.message_zh = "内容与已存储的数据相同，未产生新版本"
+            report.message_en = "Same content as stored: no new version"
+            _record(home, report, status="unchanged")
+            return IngestResult(report, checked.problems)
+        _record(home, report, status="pending")
+        _fault_point("before_lake_commit")
+        version = home.lake.commit(
+            dataset, upserts, retired, _commit_metadata(report), replaces_stored=report.rows_changed > 0
+        )
+        _fault_point("after_lake_commit")
+        index.apply(dataset, upserts, retired, version)
+        report.status, report.version = "committed", version
+        report.message_zh = (
+            f"已提交为版本 {version}：新增 {report.rows_added} 行，更新 {report.rows_changed} 行，"
+            f"退出 {report.rows_retired} 行"
+        )
+        report.message_en = (
+            f"Committed as version {version}: {report.rows_added} added, {report.rows_changed} changed, "
+            f"{report.rows_retired} retired"
+        )
+        _record(home, report, status="committed")
+    return IngestResult(report, checked.problems)
+
+
+def _lake_rows(accepted: pl.DataFrame, dataset: Dataset, batch_id: str, org: str, sha: str) -> pa.Table:
+    """Accepted rows in the lake schema, with lineage columns and a content hash."""
+    table = accepted.drop(ROW_COLUMN).to_arrow()
+    table = table.cast(pa.schema([lake_schema(dataset).field(n) for n in dataset.field_names]))
+    n = table.num_rows
+    now = dt.datetime.now(dt.UTC)
+    return (
+        table.append_column("_batch_id", pa.array([batch_id] * n, pa.string()))
+        .append_column("_org", pa.array([org] * n, pa.string()))
+        .append_column("_ingested_at", pa.array([now] * n, pa.timestamp("us", tz="UTC")))
+        .append_column("_source_sha256", pa.array([sha] * n, pa.string()))
+        .append_column("_row_hash", row_hashes(table, dataset.field_names))
+    )
+
+
+def _commit_metadata(report: SubmissionReport) -> dict[str, str]:
+    return {
+        "edubrain.batch_id": report.batch_id,
+        "edubrain.org": report.org,
+        "edubrain.mode": report.mode,
+        "edubrain.source_sha256": report.sha256,
+        "edubrain.file": report.file,
+        "edubrain.rows_added": str(report.rows_added),
+        "edubrain.rows_changed": str(report.rows_changed),
+        "edubrain.rows_retired": str(report.rows_retired),
+    }
+
+
+def _record(home: Home, report: SubmissionReport, *, status: str) -> None:
+    """Write the batch's row in the operational database (insert or update)."""
+    with session_scope(home.engine) as session:
+        batch = session.get(SubmissionBatch, report.batch_id)
+        if batch is None:
+            batch = SubmissionBatch(
+                id=report.batch_id,
+                dataset=report.dataset,
+                org_code=report.org,
+                mode=report.mode,
+                source_name=report.file,
+                source_sha256=report.sha256,
+                created_at=utcnow(),
+            )
+            session.add(batch)
+        batch.status = status
+        batch.lake_version = report.version
+        batch.rows_read, batch.rows_accepted, batch.rows_rejected = (
+            report.rows_read,
+            report.rows_accepted,
+            report.rows_rejected,
+        )
+        batch.rows_added, batch.rows_changed, batch.rows_retired = (
+            report.rows_added,
+            report.rows_changed,
+            report.rows_retired,
+        )
+        batch.report = report.stored_form()
+        batch.message = report.message_zh
+        if status != "pending":
+            batch.finished_at = utcnow()
+
+
+def settle_pending(home: Home, index: KeyIndex) -> int:
+    """Settle batches left ``pending`` by a process that stopped; returns how many were settled.
+
+    A pending batch whose id is in its table's log was committed (its version
+    is taken from the log); any other was not, and is marked ``failed``.
+    """
+    with session_scope(home.engine) as session:
+        pending = list(session.scalars(select(SubmissionBatch).where(SubmissionBatch.status == "pending")))
+        for batch in pending:
+            found = next(
+                (h for h in home.lake.history(batch.dataset) if h.get("edubrain.batch_id") == batch.id), None
+            )
+            if found is not None:
+                batch.status, batch.lake_version = "committed", int(found["version"])
+                batch.message = f"进程中断后确认已提交（版本 {found['version']}）"
+            else:
+                batch.status, batch.message = "failed", "进程在写入湖表前中断，未存储任何数据 / stopped before the lake commit"
+            batch.finished_at = utcnow()
+        datasets = {b.dataset for b in pending}
+    for dataset_id in datasets:
+        index.sync(home.catalog.dataset(dataset_id))
+    return len(pending)

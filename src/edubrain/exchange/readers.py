@@ -1,0 +1,244 @@
+"""Reading submitted files into string columns.
+
+Every value is read as text, exactly as the submitter wrote it, so that the
+validation report can quote it and nothing (a leading zero, an ``X`` check
+character) is lost to type guessing. Typing happens in validation.
+
+Supported: CSV in UTF-8 (with or without BOM) and GBK / GB18030 (detected,
+not declared), XLSX (first sheet or a named one), JSON Lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from edubrain.errors import InputFileError
+
+ROW_COLUMN = "__row"
+"""Name of the column holding each row's number as the user sees it in the file."""
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    """A submitted file read into memory.
+
+    Attributes:
+        frame: One string column per file column (named ``c0``, ``c1`` ...)
+            plus ``__row``, the row number as shown by a spreadsheet or editor.
+        headers: The headers as written in the file, in file order.
+        file_format: ``csv``, ``xlsx`` or ``jsonl``.
+        encoding: The detected text encoding (``utf-8``, ``utf-8-sig``, ``gb18030``) or ``binary``.
+        sha256: Hash of the file's bytes.
+        name: The file name.
+    """
+
+    frame: pl.DataFrame
+    headers: list[str]
+    file_format: str
+    encoding: str
+    sha256: str
+    name: str
+
+
+def detect_encoding(data: bytes) -> tuple[str, str]:
+    """Decode ``data``, detecting UTF-8 (with or without BOM) or GB18030.
+
+    GB18030 is a superset of GBK and GB2312, so GBK files decode with it.
+
+    Returns:
+        The encoding name and the decoded text.
+
+    Raises:
+        InputFileError: the bytes are neither UTF-8 nor GB18030.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig", data[3:].decode("utf-8", errors="strict")
+    try:
+        return "utf-8", data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return "gb18030", data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            f"无法识别文件编码：第 {exc.start} 字节附近既不是 UTF-8 也不是 GBK/GB18030",
+            f"Unrecognised text encoding: near byte {exc.start} the file is neither UTF-8 nor GBK/GB18030",
+            byte=exc.start,
+        ) from exc
+
+
+def read_source(path: Path, sheet: str | None = None) -> SourceTable:
+    """Read a CSV, XLSX or JSON Lines file as text columns.
+
+    Args:
+        path: The file. Its suffix chooses the reader (``.csv``, ``.txt``,
+            ``.xlsx``, ``.jsonl``, ``.ndjson``).
+        sheet: For XLSX, the sheet to read; default the first.
+
+    Raises:
+        InputFileError: the file is missing, empty, of an unknown format or unreadable.
+    """
+    if not path.is_file():
+        raise InputFileError(f"文件不存在：{path}", f"File not found: {path}", file=str(path))
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    suffix = path.suffix.lower()
+    if suffix in {".csv", ".txt"}:
+        encoding, text = detect_encoding(data)
+        headers, frame = _read_csv_text(text, path)
+    elif suffix == ".xlsx":
+        encoding = "binary"
+        headers, frame = _read_xlsx(data, path, sheet)
+    elif suffix in {".jsonl", ".ndjson"}:
+        encoding, text = detect_encoding(data)
+        headers, frame = _read_jsonl(text, path)
+    else:
+        raise InputFileError(
+            f"不支持的文件格式 {suffix or '（无后缀）'}：支持 .csv、.xlsx、.jsonl",
+            f"Unsupported file format {suffix or '(no suffix)'}: use .csv, .xlsx or .jsonl",
+            file=str(path),
+        )
+    if not headers:
+        raise InputFileError(f"文件 {path.name} 没有表头", f"File {path.name} has no header row", file=str(path))
+    return SourceTable(frame, headers, suffix.lstrip(".").replace("ndjson", "jsonl"), encoding, sha, path.name)
+
+
+def _read_csv_text(text: str, path: Path) -> tuple[list[str], pl.DataFrame]:
+    first_line = text.split("\n", 1)[0]
+    headers = next(csv.reader([first_line]), [])
+    headers = [h.strip() for h in headers]
+    if not any(headers):
+        return [], pl.DataFrame()
+    names = [f"c{i}" for i in range(len(headers))]
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            has_header=True,
+            new_columns=names,
+            infer_schema=False,
+            empty_string_is_null=True,
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise InputFileError(
+            f"CSV 文件 {path.name} 无法解析：{exc}",
+            f"CSV file {path.name} cannot be parsed: {exc}",
+            file=str(path),
+        ) from exc
+    return headers, frame.with_row_index(ROW_COLUMN, offset=2)
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def _read_xlsx(data: bytes, path: Path, sheet: str | None) -> tuple[list[str], pl.DataFrame]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise InputFileError(
+            f"Excel 文件 {path.name} 无法打开：{exc}", f"Excel file {path.name} cannot be opened: {exc}", file=str(path)
+        ) from exc
+    if sheet is not None and sheet not in book.sheetnames:
+        raise InputFileError(
+            f"Excel 文件中没有工作表 {sheet!r}；已有：{', '.join(book.sheetnames)}",
+            f"The workbook has no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}",
+            file=str(path),
+        )
+    rows = book[sheet] if sheet else book.worksheets[0]
+    it = rows.iter_rows(values_only=True)
+    header_row = next(it, None) or ()
+    headers = [(_cell_text(h) or "") for h in header_row]
+    while headers and not headers[-1]:
+        headers.pop()
+    width = len(headers)
+    columns: list[list[str | None]] = [[] for _ in range(width)]
+    for values in it:
+        cells = [_cell_text(v) for v in values[:width]]
+        if not any(cells):
+            cells = [None] * width  # keep the row number aligned; dropped below
+        cells += [None] * (width - len(cells))
+        for col, cell in zip(columns, cells, strict=True):
+            col.append(cell)
+    book.close()
+    frame = pl.DataFrame({f"c{i}": pl.Series(col, dtype=pl.String) for i, col in enumerate(columns)})
+    frame = frame.with_row_index(ROW_COLUMN, offset=2)
+    if width:
+        frame = frame.filter(~pl.all_horizontal(pl.col(f"c{i}").is_null() for i in range(width)))
+    return headers, frame
+
+
+def _read_jsonl(text: str, path: Path) -> tuple[list[str], pl.DataFrame]:
+    lines = text.splitlines()
+    line_numbers = [n for n, line in enumerate(lines, start=1) if line.strip()]
+    if not line_numbers:
+        return [], pl.DataFrame()
+    try:
+        parsed = pl.read_ndjson(io.BytesIO(text.encode("utf-8")), infer_schema_length=None)
+    except pl.exceptions.PolarsError:
+        _raise_first_bad_json_line(lines, path)
+        raise
+    if parsed.height != len(line_numbers):
+        _raise_first_bad_json_line(lines, path)
+    headers = parsed.columns
+    columns = [_as_text(parsed.get_column(h), path).alias(f"c{i}") for i, h in enumerate(headers)]
+    frame = pl.DataFrame([pl.Series(ROW_COLUMN, line_numbers, dtype=pl.UInt32), *columns])
+    return headers, frame
+
+
+def _as_text(column: pl.Series, path: Path) -> pl.Series:
+    if column.dtype == pl.String:
+        return column.str.strip_chars().replace("", None)
+    if column.dtype == pl.Boolean:
+        return column.cast(pl.UInt8).cast(pl.String)
+    if column.dtype.is_nested():
+        raise InputFileError(
+            f"JSON Lines 文件 {path.name} 的字段 {column.name!r} 含有嵌套的对象或数组；只接受平面的值",
+            f"JSON Lines file {path.name}: field {column.name!r} holds nested objects or arrays; only flat values",
+            file=str(path),
+            column=column.name,
+        )
+    return column.cast(pl.String)
+
+
+def _raise_first_bad_json_line(lines: list[str], path: Path) -> None:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(
+                f"JSON Lines 文件 {path.name} 第 {number} 行不是合法 JSON：{exc.msg}",
+                f"JSON Lines file {path.name} line {number} is not valid JSON: {exc.msg}",
+                file=str(path),
+                row=number,
+            ) from exc
+        if not isinstance(record, dict):
+            raise InputFileError(
+                f"JSON Lines 文件 {path.name} 第 {number} 行不是对象",
+                f"JSON Lines file {path.name} line {number} is not an object",
+                file=str(path),
+                row=number,
+            )

@@ -1,0 +1,205 @@
+"""Validating a submitted table against its catalog dataset, all rows at once.
+
+The result lists every problem (not the first): header problems once for
+the file, then each broken rule for each row, with the row number and the
+header as the submitter sees them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from edubrain.catalog.models import (
+    AgeForGradeRule,
+    CompareRule,
+    Dataset,
+    GroupSumMaxRule,
+    IdBirthDateRule,
+    IdSexRule,
+    ReferenceRule,
+    StudentNumberIdRule,
+)
+from edubrain.catalog.registry import Catalog
+from edubrain.exchange import rules
+from edubrain.exchange.fields import field_problems, parse_expr
+from edubrain.exchange.headers import HeaderMapping, alias_index, map_headers, normalise_header
+from edubrain.exchange.problems import PROBLEM_SCHEMA, file_problem, fmt, raw, row_problems
+from edubrain.exchange.readers import ROW_COLUMN, SourceTable
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The outcome of validating one submitted table.
+
+    Attributes:
+        rows: Every row read, typed: ``__row`` and one column per catalog field.
+        problems: Every problem found (see :mod:`edubrain.exchange.problems`).
+        mapping: How headers were mapped to fields.
+    """
+
+    rows: pl.DataFrame
+    problems: pl.DataFrame
+    mapping: HeaderMapping
+
+    @property
+    def file_level_failed(self) -> bool:
+        """True when the file itself is unusable (a header or column problem)."""
+        return bool(self.problems.filter(pl.col("row").is_null()).height)
+
+    def accepted(self) -> pl.DataFrame:
+        """The rows with no problem."""
+        bad = self.problems.get_column("row").drop_nulls().unique()
+        return self.rows.filter(~pl.col(ROW_COLUMN).cast(pl.Int64).is_in(bad.implode()))
+
+
+def validate(
+    source: SourceTable,
+    dataset: Dataset,
+    catalog: Catalog,
+    *,
+    keys: rules.KeyLookup,
+    allowed_orgs: Sequence[str] | None = None,
+    org_label: str = "",
+    today: dt.date | None = None,
+) -> Validation:
+    """Check every row and field of ``source`` against ``dataset``.
+
+    Args:
+        source: The submitted table, as read.
+        dataset: The catalog dataset it is submitted to.
+        catalog: The catalog (code tables).
+        keys: Looks up stored key values for reference rules.
+        allowed_orgs: Values of the dataset's organisation field the
+            submitter may send; None for no limit (the city).
+        org_label: The submitting organisation, for messages.
+        today: The date used when a rule needs one (default today).
+    """
+    mapping = map_headers(source.headers, dataset)
+    problems: list[pl.LazyFrame] = _header_problems(mapping, dataset)
+    work = _working_frame(source, dataset, mapping, catalog).lazy()
+    headers = {name: header for name, (_, header) in mapping.columns.items()}
+    for name in mapping.columns:
+        spec = dataset.field(name)
+        table = catalog.code_tables.get(spec.code_table) if spec.code_table else None
+        problems += field_problems(work, spec, headers[name], table)
+    problems += _rule_problems(work, dataset, catalog, headers, keys, today or dt.date.today())
+    if allowed_orgs is not None and dataset.org_field in mapping.columns:
+        problems.append(_scope_problem(work, dataset, headers[dataset.org_field], allowed_orgs, org_label))
+    found = pl.concat(problems, how="vertical").collect() if problems else pl.DataFrame(schema=PROBLEM_SCHEMA)
+    found = found.unique(maintain_order=True).sort(["row", "column"], nulls_last=False, maintain_order=True)
+    rows = work.select(ROW_COLUMN, *dataset.field_names).collect()
+    return Validation(rows=rows, problems=found, mapping=mapping)
+
+
+def _working_frame(source: SourceTable, dataset: Dataset, mapping: HeaderMapping, catalog: Catalog) -> pl.DataFrame:
+    """``__row``, ``raw__<field>`` (trimmed text) and ``<field>`` (typed) for every catalog field."""
+    raw_cols = []
+    for spec in dataset.fields:
+        if spec.name in mapping.columns:
+            position = mapping.columns[spec.name][0]
+            text = pl.col(f"c{position}").str.strip_chars()
+            raw_cols.append(pl.when(text == "").then(None).otherwise(text).alias(raw(spec.name)))
+        else:
+            raw_cols.append(pl.lit(None, pl.String).alias(raw(spec.name)))
+    frame = source.frame.select(pl.col(ROW_COLUMN), *raw_cols)
+    typed = [
+        parse_expr(spec, catalog.code_tables.get(spec.code_table) if spec.code_table else None).alias(spec.name)
+        for spec in dataset.fields
+    ]
+    return frame.with_columns(typed)
+
+
+def _header_problems(mapping: HeaderMapping, dataset: Dataset) -> list[pl.LazyFrame]:
+    known = list(alias_index(dataset))
+    out = []
+    for _, header in mapping.unmapped:
+        close = difflib.get_close_matches(normalise_header(header), known, n=1, cutoff=0.6)
+        hint_zh = f"；是否应为“{_title(dataset, close[0])}”？" if close else ""
+        hint_en = f"; did you mean '{_title(dataset, close[0], 'en')}'?" if close else ""
+        out.append(
+            file_problem(
+                column=header or "（空表头）",
+                field="",
+                rule="unmapped_header",
+                zh=f"表头“{header}”不对应数据集 {dataset.title_zh} 的任何字段{hint_zh}",
+                en=f"Header '{header}' matches no field of dataset {dataset.title_en}{hint_en}",
+            )
+        )
+    for name, extra in mapping.duplicates.items():
+        out.append(
+            file_problem(
+                column=", ".join(extra),
+                field=name,
+                rule="duplicate_header",
+                zh=f"多个表头都对应字段 {name}：{mapping.columns[name][1]}、{'、'.join(extra)}",
+                en=f"Several headers map to field {name}: {mapping.columns[name][1]}, {', '.join(extra)}",
+            )
+        )
+    for name in mapping.missing_required:
+        spec = dataset.field(name)
+        out.append(
+            file_problem(
+                column=spec.title_zh,
+                field=name,
+                rule="missing_required_column",
+                zh=f"缺少必填列“{spec.title_zh}”（可用表头：{'、'.join(spec.aliases[:4])}）",
+                en=f"Required column '{spec.title_en}' is missing (accepted headers: {', '.join(spec.aliases[:4])})",
+            )
+        )
+    return out
+
+
+def _title(dataset: Dataset, normalised: str, lang: str = "zh") -> str:
+    name = alias_index(dataset)[normalised]
+    spec = dataset.field(name)
+    return spec.title_zh if lang == "zh" else spec.title_en
+
+
+def _rule_problems(
+    work: pl.LazyFrame,
+    dataset: Dataset,
+    catalog: Catalog,
+    headers: dict[str, str],
+    keys: rules.KeyLookup,
+    today: dt.date,
+) -> list[pl.LazyFrame]:
+    out = rules.duplicate_keys(work, dataset, headers)
+    for rule in dataset.rules:
+        if isinstance(rule, ReferenceRule):
+            out += rules.reference(work, rule, headers, keys)
+        elif isinstance(rule, IdBirthDateRule):
+            out += rules.id_birth_date(work, rule, headers)
+        elif isinstance(rule, IdSexRule):
+            out += rules.id_sex(work, rule, headers)
+        elif isinstance(rule, StudentNumberIdRule):
+            out += rules.student_number_id(work, rule, headers)
+        elif isinstance(rule, AgeForGradeRule):
+            table = catalog.code_table(dataset.field(rule.grade_field).code_table or "grade")
+            usual = {c.code: c.years for c in table.codes if c.years is not None}
+            out += rules.age_for_grade(work, rule, headers, today, usual)
+        elif isinstance(rule, CompareRule):
+            out += rules.compare(work, rule, headers)
+        elif isinstance(rule, GroupSumMaxRule):
+            out += rules.group_sum_max(work, rule, headers)
+    return out
+
+
+def _scope_problem(
+    work: pl.LazyFrame, dataset: Dataset, header: str, allowed: Sequence[str], org_label: str
+) -> pl.LazyFrame:
+    value = pl.col(dataset.org_field)
+    mask = value.is_not_null() & ~value.is_in(pl.Series(list(allowed), dtype=pl.String).implode())
+    return row_problems(
+        work,
+        mask,
+        field=dataset.org_field,
+        column=header,
+        rule="scope",
+        zh=fmt(f"“{header}”{{}} 不在提交单位 {org_label} 的管辖范围内", value),
+        en=fmt(f"'{header}' {{}} is outside the scope of the submitting organisation {org_label}", value),
+    )

@@ -1,0 +1,1 @@
+"""Storage: the versioned lake (Delta tables) and the operational database (SQLAlchemy)."""

@@ -1,0 +1,192 @@
+"""The key index: the current keys of every dataset, in a DuckDB file beside the lake.
+
+Validation and batch commits need the stored keys (is this student already
+stored? does this school exist? which rows does this school own?). Reading
+them from the lake for every batch would cost a scan of the whole table per
+submission; the index answers in milliseconds. It is a cache, never the
+truth: each table records the lake version it reflects and is rebuilt from
+the lake whenever that version lags (after a crash between the lake commit
+and the index update, say).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+
+from edubrain.catalog.models import Dataset, ReferenceRule
+from edubrain.catalog.registry import Catalog
+from edubrain.store.lake import Lake
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def index_columns(dataset: Dataset, catalog: Catalog) -> list[str]:
+    """Columns kept for ``dataset``: its key, its organisation field and every field a reference rule points at."""
+    cols = [*dataset.primary_key, dataset.org_field]
+    for other in catalog.datasets.values():
+        for rule in other.rules:
+            if isinstance(rule, ReferenceRule) and rule.dataset == dataset.id:
+                cols += rule.to
+    if dataset.id == "schools":
+        cols += ["district_code", "name"]  # scope (a district's schools) and the organisation tree
+    return list(dict.fromkeys(cols))
+
+
+def row_hashes(table: pa.Table, fields: Sequence[str]) -> pa.Array:
+    """An MD5 hash of each row's field values (nulls distinguished from empty strings)."""
+    con = duckdb.connect()
+    try:
+        con.register("incoming", table)
+        parts = ", ".join(f"coalesce(cast({_q(f)} as varchar), chr(0))" for f in fields)
+        return con.sql(f"select md5(concat_ws(chr(31), {parts})) as h from incoming").to_arrow_table().column("h").combine_chunks()
+    finally:
+        con.close()
+
+
+class KeyIndex:
+    """Open the key index of a lake.
+
+    Args:
+        path: The DuckDB file.
+        lake: The lake it mirrors.
+        catalog: The catalog (which columns to keep).
+    """
+
+    def __init__(self, path: Path, lake: Lake, catalog: Catalog) -> None:
+        self.path = path
+        self.lake = lake
+        self.catalog = catalog
+        self.con = duckdb.connect(str(path))
+        self.con.execute("create table if not exists _versions (dataset varchar primary key, version bigint)")
+
+    def __enter__(self) -> KeyIndex:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the DuckDB connection."""
+        self.con.close()
+
+    def _stored_version(self, dataset_id: str) -> int | None:
+        rows = self.con.execute("select version from _versions where dataset = ?", [dataset_id]).fetchall()
+        return int(rows[0][0]) if rows else None
+
+    def sync(self, dataset: Dataset) -> None:
+        """Rebuild the index of ``dataset`` from the lake if it does not reflect the newest version."""
+        version = self.lake.version(dataset.id)
+        if version is not None and version == self._stored_version(dataset.id):
+            return
+        cols = [*index_columns(dataset, self.catalog), "_row_hash"]
+        snapshot = self.lake.snapshot(dataset).to_table(columns=cols)
+        self.con.execute("begin")
+        self.con.register("snap", snapshot)
+        self.con.execute(f"create or replace table {_q(dataset.id)} as select * from snap")
+        self.con.unregister("snap")
+        self._set_version(dataset.id, version)
+        self.con.execute("commit")
+
+    def _set_version(self, dataset_id: str, version: int | None) -> None:
+        self.con.execute("delete from _versions where dataset = ?", [dataset_id])
+        if version is not None:
+            self.con.execute("insert into _versions values (?, ?)", [dataset_id, version])
+
+    def keys(self, dataset_id: str, fields: Sequence[str]) -> pl.DataFrame | None:
+        """Distinct stored values of ``fields``, or None if the dataset has no rows."""
+        dataset = self.catalog.dataset(dataset_id)
+        self.sync(dataset)
+        if self._stored_version(dataset_id) is None:
+            return None
+        cols = ", ".join(_q(f) for f in fields)
+        return pl.from_arrow(self.con.sql(f"select distinct {cols} from {_q(dataset_id)}").to_arrow_table())  # type: ignore[return-value]
+
+    def schools_of(self, district_code: str) -> list[str]:
+        """School codes of the stored schools of a district."""
+        rows = self.keys("schools", ["school_code", "district_code"])
+        if rows is None:
+            return []
+        return rows.filter(pl.col("district_code") == district_code).get_column("school_code").to_list()
+
+    def diff(
+        self, dataset: Dataset, incoming: pa.Table, retire_scope: Sequence[str] | None, retire: bool
+    ) -> tuple[pa.Array, pa.Table]:
+        """Compare incoming rows with the stored ones.
+
+        Args:
+            dataset: The catalog dataset (already synced).
+            incoming: Primary key columns and ``_row_hash`` of the rows to store.
+            retire_scope: Organisation-field values whose rows the submitter
+                owns (None: all rows), for ``retire``.
+            retire: Whether stored rows of the scope that are not incoming are retired.
+
+        Returns:
+            A status per incoming row (``new``, ``changed`` or ``same``) and the
+            primary keys of the stored rows to retire.
+        """
+        self.sync(dataset)
+        key = dataset.primary_key
+        on = " and ".join(f"i.{_q(k)} = s.{_q(k)}" for k in key)
+        exists = self._stored_version(dataset.id) is not None
+        self.con.register("inc", incoming)
+        try:
+            if not exists:
+                status = pa.array(["new"] * incoming.num_rows, pa.string())
+                return status, pa.table({k: pa.array([], incoming.schema.field(k).type) for k in key})
+            status = self.con.sql(
+                f"""select case when s.{_q(key[0])} is null then 'new'
+                                when s._row_hash = i._row_hash then 'same' else 'changed' end as status
+                    from (select *, row_number() over () as __i from inc) i
+                    left join {_q(dataset.id)} s on {on} order by __i"""
+            ).to_arrow_table().column("status").combine_chunks()
+            if not retire:
+                return status, pa.table({k: pa.array([], incoming.schema.field(k).type) for k in key})
+            scope = "" if retire_scope is None else f"and s.{_q(dataset.org_field)} in (select unnest(?))"
+            params = [] if retire_scope is None else [list(retire_scope)]
+            cols = ", ".join(f"s.{_q(k)}" for k in key)
+            retired = self.con.sql(
+                f"""select {cols} from {_q(dataset.id)} s
+                    where not exists (select 1 from inc i where {on}) {scope}""",
+                params=params,
+            ).to_arrow_table()
+            return status, retired
+        finally:
+            self.con.unregister("inc")
+
+    def apply(self, dataset: Dataset, upserts: pa.Table, retired: pa.Table, version: int) -> None:
+        """Record a committed batch: replace upserted keys, drop retired ones, note the version."""
+        key = dataset.primary_key
+        cols = [*index_columns(dataset, self.catalog), "_row_hash"]
+        on = " and ".join(f"t.{_q(k)} = x.{_q(k)}" for k in key)
+        self.con.execute("begin")
+        try:
+            if self._stored_version(dataset.id) is None:
+                self.con.register("up", upserts.select(cols))
+                self.con.execute(f"create or replace table {_q(dataset.id)} as select * from up")
+            else:
+                self.con.register("up", upserts.select(cols))
+                self.con.register("gone", retired.select(key))
+                self.con.execute(f"delete from {_q(dataset.id)} t where exists (select 1 from up x where {on})")
+                self.con.execute(f"delete from {_q(dataset.id)} t where exists (select 1 from gone x where {on})")
+                self.con.execute(f"insert into {_q(dataset.id)} select * from up")
+            self._set_version(dataset.id, version)
+            self.con.execute("commit")
+        except BaseException:
+            self.con.execute("rollback")
+            raise
+        finally:
+            for name in ("up", "gone"):
+                try:
+                    self.con.unregister(name)
+                except duckdb.Error:
+                    pass

@@ -1,0 +1,171 @@
+"""The lake: one Delta table per dataset, one table version per committed batch.
+
+Tables are written with ``deltalake`` (delta-rs): a commit is atomic (the
+data files are written first, then one log entry makes them visible), so a
+process killed mid-commit leaves the previous version. Reads go through
+pyarrow over the files of the chosen version; DuckDB's own ``delta``
+extension is not used because it is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.dataset as pads
+from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake.exceptions import TableNotFoundError
+
+from edubrain.catalog.models import Dataset, FieldSpec
+from edubrain.errors import LakeError
+
+LINEAGE_FIELDS: list[pa.Field] = [
+    pa.field("_batch_id", pa.string()),
+    pa.field("_org", pa.string()),
+    pa.field("_ingested_at", pa.timestamp("us", tz="UTC")),
+    pa.field("_source_sha256", pa.string()),
+    pa.field("_row_hash", pa.string()),
+]
+"""Columns every stored row carries: which batch, organisation, time and file brought it, and its content hash."""
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "code": pa.string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "date": pa.date32(),
+    "boolean": pa.bool_(),
+}
+CHECKPOINT_EVERY = 50
+
+
+def arrow_type(spec: FieldSpec) -> pa.DataType:
+    """The lake column type of a catalog field."""
+    return _ARROW_TYPES[spec.type]
+
+
+def lake_schema(dataset: Dataset) -> pa.Schema:
+    """The lake table schema of ``dataset``: its fields, then the lineage columns."""
+    fields = [pa.field(f.name, arrow_type(f)) for f in dataset.fields]
+    return pa.schema([*fields, *LINEAGE_FIELDS])
+
+
+class Lake:
+    """A folder of versioned dataset tables.
+
+    Args:
+        root: The lake folder (``EDUBRAIN_HOME/lake`` by default).
+    """
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    def table_path(self, dataset_id: str) -> Path:
+        """Where the table of ``dataset_id`` lives."""
+        return self.root / dataset_id
+
+    def _table(self, dataset_id: str, version: int | None = None) -> DeltaTable | None:
+        try:
+            return DeltaTable(str(self.table_path(dataset_id)), version=version)
+        except TableNotFoundError:
+            return None
+        except Exception as exc:  # delta-rs reports a missing version as a generic error
+            if version is not None:
+                raise LakeError(
+                    f"数据集 {dataset_id} 没有版本 {version}",
+                    f"Dataset {dataset_id} has no version {version}",
+                    dataset=dataset_id,
+                    version=version,
+                ) from exc
+            raise
+
+    def version(self, dataset_id: str) -> int | None:
+        """The newest version of the table, or None if nothing was ever committed."""
+        table = self._table(dataset_id)
+        return None if table is None else table.version()
+
+    def snapshot(self, dataset: Dataset, version: int | None = None) -> pads.Dataset:
+        """The table as of ``version`` (default the newest) as a pyarrow dataset.
+
+        A dataset with no committed version reads as an empty table of the right schema.
+        """
+        table = self._table(dataset.id, version)
+        schema = lake_schema(dataset)
+        if table is None:
+            return pads.dataset(schema.empty_table())
+        files = table.file_uris()
+        if not files:
+            return pads.dataset(schema.empty_table())
+        return pads.dataset(files, schema=schema, format="parquet")
+
+    def history(self, dataset_id: str) -> list[dict[str, Any]]:
+        """Commit entries of the table, newest first (delta-rs commit info plus EduBrain's metadata)."""
+        table = self._table(dataset_id)
+        return [] if table is None else table.history()
+
+    def commit(
+        self,
+        dataset: Dataset,
+        upserts: pa.Table,
+        delete_keys: pa.Table,
+        metadata: dict[str, str],
+        *,
+        replaces_stored: bool,
+    ) -> int:
+        """Write one batch as one new table version and return that version.
+
+        Args:
+            dataset: The catalog dataset.
+            upserts: Full rows (lake schema) to insert, or to replace the
+                stored rows with the same primary key.
+            delete_keys: Primary-key columns of stored rows to retire.
+            metadata: Commit metadata (batch id, organisation, counts);
+                kept in the table's log, so a commit can be recognised
+                after a crash.
+            replaces_stored: Whether some upsert has the key of a stored
+                row. When not, and nothing is retired, the batch is a plain
+                append, which does not rewrite any stored file.
+        """
+        props = CommitProperties(custom_metadata=metadata)
+        table = self._table(dataset.id)
+        upserts = upserts.cast(lake_schema(dataset))
+        if table is None or (delete_keys.num_rows == 0 and not replaces_stored):
+            write_deltalake(
+                str(self.table_path(dataset.id)),
+                upserts,
+                mode="append",
+                schema_mode=None,
+                commit_properties=props,
+            )
+        else:
+            self._merge(table, dataset, upserts, delete_keys, props)
+        version = self.version(dataset.id)
+        assert version is not None
+        if version and version % CHECKPOINT_EVERY == 0:
+            DeltaTable(str(self.table_path(dataset.id))).create_checkpoint()
+        return version
+
+    @staticmethod
+    def _merge(
+        table: DeltaTable, dataset: Dataset, upserts: pa.Table, delete_keys: pa.Table, props: CommitProperties
+    ) -> None:
+        key = dataset.primary_key
+        deletes = delete_keys.select(key)
+        filler = {
+            f.name: pa.nulls(deletes.num_rows, f.type) for f in lake_schema(dataset) if f.name not in key
+        }
+        deletes = pa.table(
+            {**{k: deletes.column(k) for k in key}, **filler}, schema=lake_schema(dataset)
+        ).append_column("_op", pa.array(["delete"] * deletes.num_rows, pa.string()))
+        source = pa.concat_tables(
+            [upserts.append_column("_op", pa.array(["upsert"] * upserts.num_rows, pa.string())), deletes]
+        )
+        predicate = " AND ".join(f"t.{k} = s.{k}" for k in key)
+        (
+            table.merge(source, predicate=predicate, source_alias="s", target_alias="t", commit_properties=props)
+            .when_matched_update_all(predicate="s._op = 'upsert'", except_cols=["_op"])
+            .when_matched_delete(predicate="s._op = 'delete'")
+            .when_not_matched_insert_all(predicate="s._op = 'upsert'", except_cols=["_op"])
+            .execute()
+        )

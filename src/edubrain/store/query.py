@@ -1,0 +1,75 @@
+"""Read-only SQL over the lake's snapshots, with DuckDB.
+
+Each catalog dataset is a view over its Delta table at the chosen version.
+The DuckDB connection has external access switched off, so a query can read
+only those views: no files, no extensions, no network.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import duckdb
+import pyarrow as pa
+
+from edubrain.catalog.registry import Catalog
+from edubrain.errors import QueryError
+from edubrain.store.lake import Lake
+
+
+def datasets_named(sql: str, catalog: Catalog) -> list[str]:
+    """Catalog datasets whose id appears as a word in ``sql``."""
+    return [d for d in catalog.datasets if re.search(rf"\b{re.escape(d)}\b", sql)]
+
+
+def resolve_as_of(sql: str, catalog: Catalog, as_of: list[str]) -> dict[str, int]:
+    """Turn ``--as-of`` values (``N`` or ``DATASET=N``) into a version per dataset.
+
+    A bare ``N`` is allowed only when the query names exactly one dataset.
+    """
+    versions: dict[str, int] = {}
+    for item in as_of:
+        name, _, number = item.rpartition("=")
+        if not number.isdigit():
+            raise QueryError(f"--as-of 的值 {item!r} 无效：应为 版本号 或 数据集=版本号", f"Invalid --as-of {item!r}: use N or DATASET=N")
+        if not name:
+            named = datasets_named(sql, catalog)
+            if len(named) != 1:
+                raise QueryError(
+                    f"查询涉及 {len(named)} 个数据集（{', '.join(named)}），请用 数据集=版本号 指明",
+                    f"The query names {len(named)} datasets ({', '.join(named)}); use DATASET=N",
+                )
+            name = named[0]
+        catalog.dataset(name)
+        versions[name] = int(number)
+    return versions
+
+
+def run_query(lake: Lake, catalog: Catalog, sql: str, versions: Mapping[str, int] | None = None) -> pa.Table:
+    """Run one read-only SQL statement over the datasets' snapshots.
+
+    Args:
+        lake: The lake.
+        catalog: The catalog (which tables exist).
+        sql: A single SELECT (or WITH ... SELECT) statement.
+        versions: Version per dataset; others are read at their newest version.
+
+    Raises:
+        QueryError: the statement is not a query, or DuckDB rejects it.
+    """
+    versions = versions or {}
+    if not re.match(r"^\s*(select|with|from|values|describe|summarize|show)\b", sql, re.IGNORECASE):
+        raise QueryError("只允许只读查询（SELECT / WITH）", "Only read-only queries (SELECT / WITH) are allowed")
+    con = duckdb.connect()
+    try:
+        for dataset_id in datasets_named(sql, catalog):
+            dataset = catalog.dataset(dataset_id)
+            con.register(dataset_id, lake.snapshot(dataset, versions.get(dataset_id)))
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
+        return con.sql(sql).to_arrow_table()
+    except duckdb.Error as exc:
+        raise QueryError(f"查询失败：{exc}", f"Query failed: {exc}") from exc
+    finally:
+        con.close()

@@ -59,8 +59,7 @@ SHARING_STATEMENTS: dict[str, tuple[str, str]] = {
         "Shared unconditionally: may be provided to every government department.",
     ),
     "conditional": (
-        "有条件共享：按规定的条件、用途和权限提供给相关部门使用；"
-        "个人信息按分级脱敏并留痕审计。",
+        "有条件共享：按规定的条件、用途和权限提供给相关部门使用；个人信息按分级脱敏并留痕审计。",
         "Shared on conditions: provided to authorised departments for a stated "
         "purpose; personal data masked by classification level and audited.",
     ),
@@ -70,6 +69,12 @@ SHARING_STATEMENTS: dict[str, tuple[str, str]] = {
     ),
 }
 """Rights statement (zh, en) for each sharing class of 政务数据共享."""
+
+SHARING_EN: dict[str, str] = {
+    "unconditional": "Shared unconditionally",
+    "conditional": "Shared on conditions",
+    "none": "Not shared",
+}
 
 PUBLISHER_ZH = "北京市教育委员会"
 PUBLISHER_EN = "Beijing Municipal Education Commission"
@@ -115,9 +120,7 @@ def _keywords(dataset: Dataset) -> list[dict[str, str]]:
     zh = [dataset.title_zh, "教育", OWNER_LEVEL_ZH[dataset.owner_level]]
     zh.append(SHARING_ZH[dataset.sharing])
     en = [dataset.title_en, "education", f"{dataset.owner_level} level"]
-    return [{"@value": k, "@language": "zh"} for k in zh] + [
-        {"@value": k, "@language": "en"} for k in en
-    ]
+    return [{"@value": k, "@language": "zh"} for k in zh] + [{"@value": k, "@language": "en"} for k in en]
 
 
 def _distribution(dataset: Dataset, key: str, base_uri: str) -> dict[str, Any]:
@@ -126,9 +129,7 @@ def _distribution(dataset: Dataset, key: str, base_uri: str) -> dict[str, Any]:
     return {
         "@id": f"{uri}/distribution/{key}",
         "@type": "dcat:Distribution",
-        "dct:title": _text(
-            f"{dataset.title_zh}（{label}）", f"{dataset.title_en} ({label})"
-        ),
+        "dct:title": _text(f"{dataset.title_zh}（{label}）", f"{dataset.title_en} ({label})"),
         "dcat:accessURL": _ref(uri),
         "dcat:downloadURL": _ref(f"{uri}.{key}"),
         "dcat:mediaType": _ref(f"{IANA_MEDIA_TYPES}{media_type}"),
@@ -154,7 +155,7 @@ def dcat_dataset(dataset: Dataset, base_uri: str = DEFAULT_BASE_URI) -> dict[str
         ],
         "dct:accessRights": {
             "@type": "dct:RightsStatement",
-            "rdfs:label": _text(SHARING_ZH[dataset.sharing], zh),
+            "rdfs:label": _text(SHARING_ZH[dataset.sharing], SHARING_EN[dataset.sharing]),
             "dct:description": _text(zh, en),
         },
     }
@@ -162,12 +163,8 @@ def dcat_dataset(dataset: Dataset, base_uri: str = DEFAULT_BASE_URI) -> dict[str
     if frequency:
         node["dct:accrualPeriodicity"] = _ref(frequency)
     if dataset.derived_from:
-        node["prov:wasDerivedFrom"] = [
-            _ref(dataset_uri(source, base_uri)) for source in dataset.derived_from
-        ]
-    node["dcat:distribution"] = [
-        _distribution(dataset, key, base_uri) for key in DISTRIBUTIONS
-    ]
+        node["prov:wasDerivedFrom"] = [_ref(dataset_uri(source, base_uri)) for source in dataset.derived_from]
+    node["dcat:distribution"] = [_distribution(dataset, key, base_uri) for key in DISTRIBUTIONS]
     return node
 
 
@@ -194,9 +191,7 @@ def dcat_catalog(catalog: Catalog, base_uri: str = DEFAULT_BASE_URI) -> dict[str
     }
 
 
-def export_dcat(
-    catalog: Catalog, out_path: Path, base_uri: str = DEFAULT_BASE_URI
-) -> Path:
+def export_dcat(catalog: Catalog, out_path: Path, base_uri: str = DEFAULT_BASE_URI) -> Path:
     """Write the catalog as DCAT 3 JSON-LD to ``out_path``.
 
     Args:

@@ -49,9 +49,7 @@ def code_table_resource_name(table_id: str) -> str:
     return f"code_{table_id}"
 
 
-def table_schema(
-    dataset: Dataset, catalog: Catalog, *, foreign_keys: bool = False
-) -> dict[str, Any]:
+def table_schema(dataset: Dataset, catalog: Catalog, *, foreign_keys: bool = False) -> dict[str, Any]:
     """Derive the Frictionless Table Schema of one dataset.
 
     Args:
@@ -185,8 +183,7 @@ def dataset_resource(dataset: Dataset, catalog: Catalog) -> dict[str, Any]:
         "path": f"{DATASET_DIR}/{dataset.id}.csv",
         "profile": "tabular-data-resource",
         "title": dataset.title_zh,
-        "description": f"{dataset.description_zh}\n\n"
-        f"{dataset.title_en}: {dataset.description_en}",
+        "description": f"{dataset.description_zh}\n\n{dataset.title_en}: {dataset.description_en}",
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",

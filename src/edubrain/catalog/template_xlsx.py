@@ -80,8 +80,7 @@ TEXT: dict[str, dict[str, str]] = {
         "codes_sheet": "Codes",
         "instructions_title": "How to fill in: {title}",
         "code_name": "Code|Name",
-        "columns": "Header|Field|Type|Required|Unit|Range|Pattern|Code table"
-        "|Classification|Description",
+        "columns": "Header|Field|Type|Required|Unit|Range|Pattern|Code table|Classification|Description",
         "required": "required",
         "unit": "unit",
         "yes": "yes",
@@ -95,13 +94,11 @@ TEXT: dict[str, dict[str, str]] = {
 
 NOTES: dict[str, list[str]] = {
     "zh": [
-        "在工作表“{sheet}”第 2 行起逐行填写，每行一条记录；"
-        "不要修改、删除或调换第 1 行的表头。",
+        "在工作表“{sheet}”第 2 行起逐行填写，每行一条记录；不要修改、删除或调换第 1 行的表头。",
         "红色表头为必填项；主键为 {keys}，同一主键的记录不得重复。",
         "代码列只填代码，可从下拉列表选择；代码的含义见“代码表”工作表。",
         "日期按 YYYY-MM-DD 填写，如 2015-09-01；是/否列填“是”或“否”。",
-        "文本列（如学校标识码）已设为文本格式，前导零会保留；"
-        "从其他表格粘贴时请用“选择性粘贴 → 数值”。",
+        "文本列（如学校标识码）已设为文本格式，前导零会保留；从其他表格粘贴时请用“选择性粘贴 → 数值”。",
         "各列的数据分级见下表；含个人信息的文件须加密传输、妥善保管。",
     ],
     "en": [
@@ -173,11 +170,7 @@ def code_prompt(table: CodeTable, lang: str = "zh", limit: int = 180) -> str:
     """List the valid codes and names (``可选：1 男，2 女``), cut at ``limit``."""
     text = TEXT[check_lang(lang)]
     joiner = "，" if lang == "zh" else ", "
-    pairs = [
-        f"{c.code} {c.zh if lang == 'zh' else c.en}"
-        for c in table.codes
-        if not c.legacy
-    ]
+    pairs = [f"{c.code} {c.zh if lang == 'zh' else c.en}" for c in table.codes if not c.legacy]
     listed = text["choices"] + joiner.join(pairs)
     if len(listed) > limit:
         listed = listed[: limit - len(text["more"])] + text["more"]
@@ -208,11 +201,7 @@ def instruction_row(spec: FieldSpec, catalog: Catalog, lang: str = "zh") -> list
 
     """
     text = TEXT[check_lang(lang)]
-    table = (
-        code_table_label(catalog.code_table(spec.code_table), lang)
-        if spec.code_table
-        else ""
-    )
+    table = code_table_label(catalog.code_table(spec.code_table), lang) if spec.code_table else ""
     description = spec.description_zh if lang == "zh" else spec.description_en
     return [
         header_title(spec, lang),
@@ -233,9 +222,7 @@ def _code_tables(dataset: Dataset, catalog: Catalog) -> list[CodeTable]:
     return [catalog.code_table(table_id) for table_id in ids if table_id]
 
 
-def _write_code_sheet(
-    sheet: Worksheet, tables: list[CodeTable], lang: str
-) -> dict[str, str]:
+def _write_code_sheet(sheet: Worksheet, tables: list[CodeTable], lang: str) -> dict[str, str]:
     """Fill the code sheet; return table id -> drop-down range formula."""
     code_label, name_label = TEXT[lang]["code_name"].split("|")
     ranges: dict[str, str] = {}
@@ -254,9 +241,7 @@ def _write_code_sheet(
         sheet.column_dimensions[letter].width = 10
         sheet.column_dimensions[get_column_letter(col + 1)].width = 28
         last = 2 + len(codes)
-        ranges[table.id] = (
-            f"{quote_sheetname(sheet.title)}!${letter}$3:${letter}${last}"
-        )
+        ranges[table.id] = f"{quote_sheetname(sheet.title)}!${letter}$3:${letter}${last}"
     sheet.freeze_panes = "A3"
     sheet.protection.sheet = True
     return ranges
@@ -267,30 +252,22 @@ def _rule(spec: FieldSpec, code_ranges: dict[str, str], lang: str) -> DataValida
     if spec.type == "code" and spec.code_table:
         return DataValidation(type="list", formula1=code_ranges[spec.code_table])
     if spec.type == "boolean":
-        return DataValidation(
-            type="list", formula1=f'"{",".join(BOOLEAN_CHOICES[lang])}"'
-        )
+        return DataValidation(type="list", formula1=f'"{",".join(BOOLEAN_CHOICES[lang])}"')
     if spec.type in ("integer", "number"):
         low = number_text(spec.minimum if spec.minimum is not None else -1e15)
         high = number_text(spec.maximum if spec.maximum is not None else 1e15)
         kind = "whole" if spec.type == "integer" else "decimal"
-        return DataValidation(
-            type=kind, operator="between", formula1=low, formula2=high
-        )
+        return DataValidation(type=kind, operator="between", formula1=low, formula2=high)
     if spec.type == "date":
         low, high = (str(int(to_excel(day))) for day in DATE_RANGE)
-        return DataValidation(
-            type="date", operator="between", formula1=low, formula2=high
-        )
+        return DataValidation(type="date", operator="between", formula1=low, formula2=high)
     length = fixed_length(spec.pattern)
     if length:
         return DataValidation(type="textLength", operator="equal", formula1=str(length))
     return DataValidation()
 
 
-def _column_validation(
-    spec: FieldSpec, catalog: Catalog, code_ranges: dict[str, str], lang: str
-) -> DataValidation:
+def _column_validation(spec: FieldSpec, catalog: Catalog, code_ranges: dict[str, str], lang: str) -> DataValidation:
     rule = _rule(spec, code_ranges, lang)
     header = header_title(spec, lang)
     prompt = field_summary(spec, catalog, lang)
@@ -342,9 +319,7 @@ def _write_data_sheet(
     sheet.freeze_panes = "A2"
 
 
-def _write_instructions(
-    sheet: Worksheet, dataset: Dataset, catalog: Catalog, data_sheet: str, lang: str
-) -> None:
+def _write_instructions(sheet: Worksheet, dataset: Dataset, catalog: Catalog, data_sheet: str, lang: str) -> None:
     text = TEXT[lang]
     title = dataset.title_zh if lang == "zh" else dataset.title_en
     heading = sheet.cell(1, 1, text["instructions_title"].format(title=title))
@@ -360,17 +335,13 @@ def _write_instructions(
         sheet.cell(header_row, col).fill = HEADER_FILL
     for row, spec in enumerate(dataset.fields, start=header_row + 1):
         for col, value in enumerate(instruction_row(spec, catalog, lang), start=1):
-            sheet.cell(row, col, value).alignment = Alignment(
-                wrap_text=True, vertical="top"
-            )
+            sheet.cell(row, col, value).alignment = Alignment(wrap_text=True, vertical="top")
     for col, width in enumerate(COLUMN_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
 
 
-def write_template(
-    dataset: Dataset, catalog: Catalog, out_path: Path, lang: str = "zh"
-) -> Path:
+def write_template(dataset: Dataset, catalog: Catalog, out_path: Path, lang: str = "zh") -> Path:
     """Write the Excel template of ``dataset`` to ``out_path``.
 
     Args:
@@ -395,9 +366,7 @@ def write_template(
     tables = _code_tables(dataset, catalog)
     code_ranges: dict[str, str] = {}
     if tables:
-        code_ranges = _write_code_sheet(
-            book.create_sheet(text["codes_sheet"]), tables, lang
-        )
+        code_ranges = _write_code_sheet(book.create_sheet(text["codes_sheet"]), tables, lang)
     _write_data_sheet(data, dataset, catalog, code_ranges, lang)
     _write_instructions(instructions, dataset, catalog, data.title, lang)
     book.properties.title = text["instructions_title"].format(title=data.title)

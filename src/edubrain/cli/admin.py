@@ -51,6 +51,6 @@ def status() -> None:
     console.print(t(f"单位 {orgs} 个，提交批次 {batches} 个", f"{orgs} organisations, {batches} submission batches"))
     for dataset in h.catalog.datasets.values():
         version = h.lake.version(dataset.id)
-        rows = h.lake.snapshot(dataset).count_rows() if version is not None else 0
+        rows = h.lake.count(dataset.id) if version is not None else 0
         shown = "-" if version is None else str(version)
         console.print(f"  {dataset.id:<24} {dataset.title_zh:<12} v{shown:<5} {rows:>10,} rows")

@@ -89,7 +89,7 @@ class KeyIndex:
         if version is not None and version == self._stored_version(dataset.id):
             return
         cols = [*index_columns(dataset, self.catalog), "_row_hash"]
-        snapshot = self.lake.snapshot(dataset).to_table(columns=cols)
+        snapshot = self.lake.read(dataset, columns=cols)
         self.con.execute("begin")
         self.con.register("snap", snapshot)
         self.con.execute(f"create or replace table {_q(dataset.id)} as select * from snap")

@@ -12,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
-import pyarrow.dataset as pads
+import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
@@ -38,6 +39,11 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     "boolean": pa.bool_(),
 }
 CHECKPOINT_EVERY = 50
+
+
+def parquet_list(files: list[str]) -> str:
+    """A DuckDB list literal of file paths, for ``read_parquet``."""
+    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
 
 
 def arrow_type(spec: FieldSpec) -> pa.DataType:
@@ -85,19 +91,37 @@ class Lake:
         table = self._table(dataset_id)
         return None if table is None else table.version()
 
-    def snapshot(self, dataset: Dataset, version: int | None = None) -> pads.Dataset:
-        """The table as of ``version`` (default the newest) as a pyarrow dataset.
+    def files(self, dataset_id: str, version: int | None = None) -> list[str]:
+        """The data files that make up the table at ``version`` (default the newest); empty if none.
 
-        A dataset with no committed version reads as an empty table of the right schema.
+        EduBrain's tables have no partitions, deletion vectors or column
+        mapping, so these files are exactly the rows of that version.
         """
-        table = self._table(dataset.id, version)
+        table = self._table(dataset_id, version)
+        return [] if table is None else list(table.file_uris())
+
+    def read(self, dataset: Dataset, version: int | None = None, columns: list[str] | None = None) -> pa.Table:
+        """The table as of ``version`` (default the newest), in the lake schema.
+
+        A dataset with no committed version reads as an empty table.
+        """
         schema = lake_schema(dataset)
-        if table is None:
-            return pads.dataset(schema.empty_table())
-        files = table.file_uris()
+        if columns is not None:
+            schema = pa.schema([schema.field(c) for c in columns])
+        files = self.files(dataset.id, version)
         if not files:
-            return pads.dataset(schema.empty_table())
-        return pads.dataset(files, schema=schema, format="parquet")
+            return schema.empty_table()
+        con = duckdb.connect()
+        try:
+            cols = ", ".join(f'"{c}"' for c in schema.names)
+            return con.sql(f"select {cols} from read_parquet({parquet_list(files)})").to_arrow_table().cast(schema)
+        finally:
+            con.close()
+
+    def count(self, dataset_id: str, version: int | None = None) -> int:
+        """Number of rows of the table at ``version``."""
+        files = self.files(dataset_id, version)
+        return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
 
     def history(self, dataset_id: str) -> list[dict[str, Any]]:
         """Commit entries of the table, newest first (delta-rs commit info plus EduBrain's metadata)."""

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from edubrain.catalog.registry import Catalog
 from edubrain.errors import QueryError
-from edubrain.store.lake import Lake
+from edubrain.store.lake import Lake, lake_schema, parquet_list
 
 
 def datasets_named(sql: str, catalog: Catalog) -> list[str]:
@@ -63,13 +63,29 @@ def run_query(lake: Lake, catalog: Catalog, sql: str, versions: Mapping[str, int
         raise QueryError("只允许只读查询（SELECT / WITH）", "Only read-only queries (SELECT / WITH) are allowed")
     con = duckdb.connect()
     try:
-        for dataset_id in datasets_named(sql, catalog):
-            dataset = catalog.dataset(dataset_id)
-            con.register(dataset_id, lake.snapshot(dataset, versions.get(dataset_id)))
+        _create_views(con, lake, catalog, datasets_named(sql, catalog), versions)
+        con.execute(f"set allowed_directories = ['{str(lake.root).replace(chr(39), chr(39) * 2)}/']")
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")
-        return con.sql(sql).to_arrow_table()
+        result = con.sql(sql)
+        if result is None:
+            raise QueryError("查询没有返回结果集", "The statement returned no result set")
+        return result.to_arrow_table()
     except duckdb.Error as exc:
         raise QueryError(f"查询失败：{exc}", f"Query failed: {exc}") from exc
     finally:
         con.close()
+
+
+def _create_views(
+    con: duckdb.DuckDBPyConnection, lake: Lake, catalog: Catalog, names: list[str], versions: Mapping[str, int]
+) -> None:
+    """One view per dataset over the Parquet files of its chosen version (an empty typed table if none)."""
+    for dataset_id in names:
+        dataset = catalog.dataset(dataset_id)
+        files = lake.files(dataset_id, versions.get(dataset_id))
+        if files:
+            con.execute(f'create view "{dataset_id}" as select * from read_parquet({parquet_list(files)})')
+        else:
+            con.register(f"__empty_{dataset_id}", lake_schema(dataset).empty_table())
+            con.execute(f'create view "{dataset_id}" as select * from "__empty_{dataset_id}"')

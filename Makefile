@@ -1,0 +1,44 @@
+# EduBrain: the two commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+EDUBRAIN := $(VENV)/bin/edubrain
+DEMO_HOME ?= var/demo
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install demo test lint typecheck clean bench
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -m pip install --quiet -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -c "import edubrain, deltalake, duckdb, polars" 
+	touch $@
+
+demo: install
+	rm -rf $(DEMO_HOME)
+	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) init
+	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) ingest examples/schools_110108.csv --dataset schools --org 110108
+	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) ingest examples/classes_1101080001.xlsx --dataset classes --org 1101080001
+	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) ingest examples/students_1101080001_gbk.csv --dataset students --org 1101080001
+	-EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) ingest examples/students_1101080001_errors.csv --dataset students --org 1101080001
+	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) status
+	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) query "select grade as 年级, sex as 性别, count(*) as 人数 from students group by all order by all"
+
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+test: install lint typecheck
+	$(VENV)/bin/pytest -n 2 --dist loadfile
+
+bench: install
+	$(PY) benchmarks/ingest.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

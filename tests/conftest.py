@@ -1,0 +1,132 @@
+"""Shared fixtures: the catalog, an initialised EduBrain home on SQLite (and
+PostgreSQL when ``EDUBRAIN_TEST_DATABASE_URL`` is set), synthetic people."""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from edubrain.catalog import Catalog, get_catalog
+from edubrain.config import Settings
+from edubrain.exchange.fields import gb11643_check_char
+from edubrain.home import Home
+from edubrain.store import db
+from edubrain.store.orgs import seed_organisations
+
+PG_URL = os.environ.get("EDUBRAIN_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return get_catalog()
+
+
+def national_id(region: str = "110108", birth: str = "20180315", seq: int = 1, male: bool = True) -> str:
+    """A synthetic, well-formed 身份证号 (GB 11643 check character)."""
+    sex_digit = (2 * (seq % 5) + 1) if male else 2 * (seq % 5)
+    first17 = f"{region}{birth}{seq % 100:02d}{sex_digit}"
+    return first17 + gb11643_check_char(first17)
+
+
+def write_csv(path: Path, rows: list[list[object]], encoding: str = "utf-8") -> Path:
+    """Write rows (the first is the header) as CSV."""
+    with open(path, "w", newline="", encoding=encoding) as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty operational database: SQLite in tmp_path, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'edubrain.db'}"
+        return
+    assert PG_URL is not None
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'create schema "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'drop schema "{schema}" cascade'))
+        admin.dispose()
+
+
+@pytest.fixture
+def home(tmp_path: Path, database_url: str, catalog: Catalog) -> Iterator[Home]:
+    """An initialised EduBrain home (migrated database, city and districts seeded, empty lake)."""
+    settings = Settings(home=tmp_path / "home", database_url=database_url)
+    h = Home(settings, catalog)
+    db.upgrade(settings.resolved_database_url)
+    with db.session_scope(h.engine) as session:
+        seed_organisations(session, catalog)
+    yield h
+    h.engine.dispose()
+
+
+SCHOOL = "1101080001"
+OTHER_SCHOOL = "1101080002"
+CHAOYANG_SCHOOL = "1101050001"
+CLASS = "C2025A"
+
+
+def schools_rows() -> list[list[object]]:
+    return [
+        ["学校标识码", "学校名称", "所在区", "办学类型", "是否公办", "小学规划学位数"],
+        [SCHOOL, "海淀示例一小", "110108", "211", "是", 1200],
+        [OTHER_SCHOOL, "海淀示例二小", "110108", "211", "是", 900],
+    ]
+
+
+def student_rows(n: int = 5, school: str = SCHOOL, class_id: str = CLASS, start: int = 0) -> list[list[object]]:
+    """A students roster for grade 1 of the 2025 school year (born 2019)."""
+    rows: list[list[object]] = [
+        ["全国学籍号", "姓名", "性别", "出生日期", "身份证号", "民族", "学校标识码", "班级编号", "学年", "年级", "学籍状态"]
+    ]
+    rng = random.Random(start)
+    for i in range(start, start + n):
+        male = i % 2 == 0
+        birth = f"2019{rng.randint(1, 8):02d}{rng.randint(1, 28):02d}"
+        nid = national_id(birth=birth, seq=i, male=male)
+        rows.append(
+            [
+                "G" + nid,
+                f"测试{i}",
+                "1" if male else "2",
+                f"{birth[:4]}-{birth[4:6]}-{birth[6:]}",
+                nid,
+                "01",
+                school,
+                class_id,
+                2025,
+                "11",
+                "01",
+            ]
+        )
+    return rows
+
+
+@pytest.fixture
+def city(home: Home, tmp_path: Path) -> Home:
+    """A home with two Haidian schools and one class stored."""
+    from edubrain.exchange.ingest import ingest_file
+
+    schools = write_csv(tmp_path / "schools.csv", schools_rows())
+    assert ingest_file(home, schools, "schools", "110108").report.status == "committed"
+    classes = write_csv(
+        tmp_path / "classes.csv",
+        [["班级编号", "学校标识码", "学年", "年级", "班级名称"], [CLASS, SCHOOL, 2025, "11", "一年级1班"]],
+    )
+    assert ingest_file(home, classes, "classes", SCHOOL).report.status == "committed"
+    return home

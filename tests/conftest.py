@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import os
-import random
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,13 +91,24 @@ def schools_rows() -> list[list[object]]:
 def student_rows(n: int = 5, school: str = SCHOOL, class_id: str = CLASS, start: int = 0) -> list[list[object]]:
     """A students roster for grade 1 of the 2025 school year (born 2019)."""
     rows: list[list[object]] = [
-        ["全国学籍号", "姓名", "性别", "出生日期", "身份证号", "民族", "学校标识码", "班级编号", "学年", "年级", "学籍状态"]
+        [
+            "全国学籍号",
+            "姓名",
+            "性别",
+            "出生日期",
+            "身份证号",
+            "民族",
+            "学校标识码",
+            "班级编号",
+            "学年",
+            "年级",
+            "学籍状态",
+        ]
     ]
-    rng = random.Random(start)
     for i in range(start, start + n):
         male = i % 2 == 0
-        birth = f"2019{rng.randint(1, 8):02d}{rng.randint(1, 28):02d}"
-        nid = national_id(birth=birth, seq=i, male=male)
+        birth = f"2019{(i // 28) % 8 + 1:02d}{i % 28 + 1:02d}"  # unique ids for up to 22,400 students
+        nid = national_id(birth=birth, seq=i // 224, male=male)
         rows.append(
             [
                 "G" + nid,

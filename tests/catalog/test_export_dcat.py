@@ -35,7 +35,7 @@ def _dataset(dataset_id: str, sharing: str, frequency: str, derived_from: list[s
 
 
 @pytest.fixture
-def catalog() -> Catalog:
+def synthetic() -> Catalog:
     """Three datasets covering the three sharing classes and mapped/unmapped frequencies."""
     datasets = [
         _dataset("open_facts", "unconditional", "yearly"),
@@ -49,9 +49,9 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture
-def document(catalog: Catalog, tmp_path: Path) -> dict[str, Any]:
+def document(synthetic: Catalog, tmp_path: Path) -> dict[str, Any]:
     """The exported JSON-LD, parsed."""
-    path = export_dcat(catalog, tmp_path / "out" / "dcat.jsonld", base_uri="https://data.test/cat/")
+    path = export_dcat(synthetic, tmp_path / "out" / "dcat.jsonld", base_uri="https://data.test/cat/")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -120,8 +120,8 @@ def test_export_dcat_derived_from_links_source_datasets(document: dict[str, Any]
     assert secrets["prov:wasDerivedFrom"] == [{"@id": "https://data.test/cat/dataset/rosters"}]
 
 
-def test_export_dcat_adds_missing_slash_to_base_uri(catalog: Catalog, tmp_path: Path) -> None:
-    path = export_dcat(catalog, tmp_path / "dcat.jsonld", base_uri="https://data.test/cat")
+def test_export_dcat_adds_missing_slash_to_base_uri(synthetic: Catalog, tmp_path: Path) -> None:
+    path = export_dcat(synthetic, tmp_path / "dcat.jsonld", base_uri="https://data.test/cat")
     document = json.loads(path.read_text(encoding="utf-8"))
     assert _by_id(document)["rosters"]["@id"] == "https://data.test/cat/dataset/rosters"
 
@@ -134,13 +134,13 @@ def test_accrual_periodicity_maps_every_declared_frequency_to_eu_uri() -> None:
     assert accrual_periodicity("fortnightly-ish") is None
 
 
-def test_export_dcat_parses_as_rdf_with_one_dataset_each(catalog: Catalog, tmp_path: Path) -> None:
+def test_export_dcat_parses_as_rdf_with_one_dataset_each(synthetic: Catalog, tmp_path: Path) -> None:
     rdflib = pytest.importorskip("rdflib")
-    path = export_dcat(catalog, tmp_path / "dcat.jsonld")
+    path = export_dcat(synthetic, tmp_path / "dcat.jsonld")
     graph = rdflib.Graph().parse(str(path), format="json-ld")
     dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
     datasets = set(graph.subjects(rdflib.RDF.type, dcat.Dataset))
-    assert len(datasets) == len(catalog.datasets)
-    assert len(set(graph.subjects(rdflib.RDF.type, dcat.Distribution))) == 2 * len(catalog.datasets)
+    assert len(datasets) == len(synthetic.datasets)
+    assert len(set(graph.subjects(rdflib.RDF.type, dcat.Distribution))) == 2 * len(synthetic.datasets)
     titles = set(graph.objects(rdflib.URIRef("https://edubrain.example/catalog/dataset/rosters"), rdflib.DCTERMS.title))
     assert rdflib.Literal("合成rosters", lang="zh") in titles

@@ -59,7 +59,7 @@ def _table(table_id: str, codes: list[Code]) -> CodeTable:
 
 
 @pytest.fixture
-def catalog() -> Catalog:
+def synthetic() -> Catalog:
     """Two small datasets, two code tables (one with a legacy code)."""
     sex = _table(
         "sex",
@@ -67,6 +67,7 @@ def catalog() -> Catalog:
             Code(code="1", zh="男", en="Male"),
             Code(code="2", zh="女", en="Female"),
             Code(code="9", zh="旧代码", en="Old code", legacy=True),
+            Code(code="0", zh="分类", en="Heading", category=True),
         ],
     )
     grade = _table("grade", [Code(code="01", zh="一年级", en="Grade 1"), Code(code="02", zh="二年级", en="Grade 2")])
@@ -119,14 +120,14 @@ PUPIL_HEADER = ["pupil_id", "school_code", "sex", "grade", "birth_date", "school
 GOOD_PUPIL = ["P000001", "0110000001", "1", "01", "2015-09-01", "2024", "131.5"]
 
 
-def test_export_frictionless_package_passes_frictionless_validate(catalog: Catalog, tmp_path: Path) -> None:
-    path = export_frictionless(catalog, tmp_path / "pkg")
+def test_export_frictionless_package_passes_frictionless_validate(synthetic: Catalog, tmp_path: Path) -> None:
+    path = export_frictionless(synthetic, tmp_path / "pkg")
     report = frictionless.validate(str(path))
     assert report.valid, report.flatten(["type", "note"])
 
 
-def test_export_frictionless_resource_paths_exist_with_field_name_headers(catalog: Catalog, tmp_path: Path) -> None:
-    path = export_frictionless(catalog, tmp_path / "pkg")
+def test_export_frictionless_resource_paths_exist_with_field_name_headers(synthetic: Catalog, tmp_path: Path) -> None:
+    path = export_frictionless(synthetic, tmp_path / "pkg")
     package = json.loads(path.read_text(encoding="utf-8"))
     names = {r["name"] for r in package["resources"]}
     assert names == {"schools", "pupils", "code_sex", "code_grade"}
@@ -137,19 +138,20 @@ def test_export_frictionless_resource_paths_exist_with_field_name_headers(catalo
         assert header == [f["name"] for f in resource["schema"]["fields"]]
 
 
-def test_export_frictionless_code_table_csv_lists_all_codes(catalog: Catalog, tmp_path: Path) -> None:
-    path = export_frictionless(catalog, tmp_path / "pkg")
+def test_export_frictionless_code_table_csv_lists_all_codes(synthetic: Catalog, tmp_path: Path) -> None:
+    path = export_frictionless(synthetic, tmp_path / "pkg")
     with (path.parent / "code_tables" / "sex.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert [(r["code"], r["zh"], r["en"], r["legacy"]) for r in rows] == [
-        ("1", "男", "Male", "false"),
-        ("2", "女", "Female", "false"),
-        ("9", "旧代码", "Old code", "true"),
+    assert [(r["code"], r["zh"], r["en"], r["legacy"], r["category"]) for r in rows] == [
+        ("1", "男", "Male", "false", "false"),
+        ("2", "女", "Female", "false", "false"),
+        ("9", "旧代码", "Old code", "true", "false"),
+        ("0", "分类", "Heading", "false", "true"),
     ]
 
 
-def test_export_frictionless_code_fields_have_foreign_keys_to_code_tables(catalog: Catalog, tmp_path: Path) -> None:
-    path = export_frictionless(catalog, tmp_path / "pkg")
+def test_export_frictionless_code_fields_have_foreign_keys_to_code_tables(synthetic: Catalog, tmp_path: Path) -> None:
+    path = export_frictionless(synthetic, tmp_path / "pkg")
     package = json.loads(path.read_text(encoding="utf-8"))
     pupils = next(r for r in package["resources"] if r["name"] == "pupils")
     keys = {tuple(fk["fields"]): fk["reference"] for fk in pupils["schema"]["foreignKeys"]}
@@ -158,8 +160,8 @@ def test_export_frictionless_code_fields_have_foreign_keys_to_code_tables(catalo
     assert keys[("school_code",)] == {"resource": "schools", "fields": ["school_code"]}
 
 
-def test_export_frictionless_package_rejects_row_with_unknown_school(catalog: Catalog, tmp_path: Path) -> None:
-    path = export_frictionless(catalog, tmp_path / "pkg")
+def test_export_frictionless_package_rejects_row_with_unknown_school(synthetic: Catalog, tmp_path: Path) -> None:
+    path = export_frictionless(synthetic, tmp_path / "pkg")
     _write(path.parent / "data" / "schools.csv", [["school_code", "is_public"], ["0110000001", "是"]])
     bad = ["P000002", "0119999999", "2", "02", "2015-01-01", "2024", "120"]
     _write(path.parent / "data" / "pupils.csv", [PUPIL_HEADER, GOOD_PUPIL, bad])
@@ -168,8 +170,8 @@ def test_export_frictionless_package_rejects_row_with_unknown_school(catalog: Ca
     assert [e[0] for e in report.flatten(["type"])] == ["foreign-key"]
 
 
-def test_table_schema_maps_types_and_constraints(catalog: Catalog) -> None:
-    schema = table_schema(catalog.dataset("pupils"), catalog)
+def test_table_schema_maps_types_and_constraints(synthetic: Catalog) -> None:
+    schema = table_schema(synthetic.dataset("pupils"), synthetic)
     fields = {f["name"]: f for f in schema["fields"]}
     assert schema["primaryKey"] == ["pupil_id"]
     assert "foreignKeys" not in schema
@@ -184,9 +186,9 @@ def test_table_schema_maps_types_and_constraints(catalog: Catalog) -> None:
     assert fields["height_cm"]["x-edubrain"]["unit"] == "cm"
 
 
-def test_table_schema_accepts_a_good_csv(catalog: Catalog, tmp_path: Path) -> None:
+def test_table_schema_accepts_a_good_csv(synthetic: Catalog, tmp_path: Path) -> None:
     data = _write(tmp_path / "pupils.csv", [PUPIL_HEADER, GOOD_PUPIL])
-    report = _validate_csv(data, table_schema(catalog.dataset("pupils"), catalog))
+    report = _validate_csv(data, table_schema(synthetic.dataset("pupils"), synthetic))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type"])
 
 
@@ -196,29 +198,41 @@ def test_table_schema_accepts_a_good_csv(catalog: Catalog, tmp_path: Path) -> No
         ("pupil_id", "X000001", "constraint-error"),
         ("school_code", "110000001", "constraint-error"),
         ("sex", "9", "constraint-error"),
+        ("sex", "0", "constraint-error"),
         ("sex", "", "constraint-error"),
         ("birth_date", "2015/09/01", "type-error"),
         ("school_year", "1999", "constraint-error"),
         ("height_cm", "tall", "type-error"),
     ],
 )
-def test_table_schema_rejects_a_bad_row(catalog: Catalog, tmp_path: Path, column: str, value: str, error: str) -> None:
+def test_table_schema_rejects_a_bad_row(
+    synthetic: Catalog, tmp_path: Path, column: str, value: str, error: str
+) -> None:
     bad = ["P000002", *GOOD_PUPIL[1:]]  # a new key: only ``column`` is wrong
     bad[PUPIL_HEADER.index(column)] = value
     data = _write(tmp_path / "pupils.csv", [PUPIL_HEADER, GOOD_PUPIL, bad])
-    report = _validate_csv(data, table_schema(catalog.dataset("pupils"), catalog))
+    report = _validate_csv(data, table_schema(synthetic.dataset("pupils"), synthetic))
     assert not report.valid
     assert report.flatten(["rowNumber", "fieldName", "type"]) == [[3, column, error]]
 
 
-def test_table_schema_reads_template_yes_no_choices_as_booleans(catalog: Catalog, tmp_path: Path) -> None:
+def test_table_schema_reads_template_yes_no_choices_as_booleans(synthetic: Catalog, tmp_path: Path) -> None:
     rows = [["school_code", "is_public"], ["0110000001", "是"], ["0110000002", "否"], ["0110000003", "true"]]
     data = _write(tmp_path / "schools.csv", rows)
-    resource = _resource(data, table_schema(catalog.dataset("schools"), catalog))
+    resource = _resource(data, table_schema(synthetic.dataset("schools"), synthetic))
     values = [row["is_public"] for row in resource.read_rows()]
     assert values == [True, False, True]
     for true_value, false_value in BOOLEAN_CHOICES.values():
         assert true_value in BOOLEAN_TRUE_VALUES and false_value in BOOLEAN_FALSE_VALUES
+
+
+def test_table_schema_boolean_spellings_match_the_exchange() -> None:
+    fields = pytest.importorskip("edubrain.exchange.fields")
+    exchange_true, exchange_false = getattr(fields, "_TRUE", None), getattr(fields, "_FALSE", None)
+    if exchange_true is None or exchange_false is None:
+        pytest.skip("the exchange no longer exposes its boolean spellings")
+    assert {v.lower() for v in BOOLEAN_TRUE_VALUES} == set(exchange_true)
+    assert {v.lower() for v in BOOLEAN_FALSE_VALUES} == set(exchange_false)
 
 
 @pytest.mark.parametrize(

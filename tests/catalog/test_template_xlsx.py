@@ -33,7 +33,7 @@ def _field(name: str, title_zh: str, kind: str, **extra: object) -> dict[str, ob
 
 
 @pytest.fixture
-def catalog() -> Catalog:
+def synthetic() -> Catalog:
     """One dataset with text, code, integer, number, date and yes/no columns."""
     sex = CodeTable(
         id="sex",
@@ -45,6 +45,7 @@ def catalog() -> Catalog:
             Code(code="1", zh="男", en="Male"),
             Code(code="2", zh="女", en="Female"),
             Code(code="9", zh="旧代码", en="Old code", legacy=True),
+            Code(code="0", zh="分类", en="Heading", category=True),
         ],
     )
     pupils = Dataset.model_validate(
@@ -78,9 +79,9 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture
-def workbook_path(catalog: Catalog, tmp_path: Path) -> Path:
+def workbook_path(synthetic: Catalog, tmp_path: Path) -> Path:
     """The Chinese template of the synthetic dataset."""
-    return write_template(catalog.dataset("pupils"), catalog, tmp_path / "t" / "pupils.xlsx")
+    return write_template(synthetic.dataset("pupils"), synthetic, tmp_path / "t" / "pupils.xlsx")
 
 
 def _validation_for(sheet: Worksheet, column: str) -> DataValidation:
@@ -100,16 +101,16 @@ def test_write_template_opens_with_data_sheet_first_then_instructions_and_codes(
     assert book.sheetnames == ["合成学生", "填写说明", "代码表"]
 
 
-def test_write_template_headers_are_chinese_titles_in_field_order(workbook_path: Path, catalog: Catalog) -> None:
+def test_write_template_headers_are_chinese_titles_in_field_order(workbook_path: Path, synthetic: Catalog) -> None:
     sheet = load_workbook(workbook_path).worksheets[0]
     headers = [cell.value for cell in sheet[1]]
     assert headers == ["学生编号", "学校标识码", "性别", "学年", "身高", "出生日期", "免测"]
-    assert headers == template_headers(catalog.dataset("pupils"), "zh")
+    assert headers == template_headers(synthetic.dataset("pupils"), "zh")
     assert sheet.max_row == 1
 
 
-def test_write_template_english_headers_use_title_en(catalog: Catalog, tmp_path: Path) -> None:
-    path = write_template(catalog.dataset("pupils"), catalog, tmp_path / "en.xlsx", lang="en")
+def test_write_template_english_headers_use_title_en(synthetic: Catalog, tmp_path: Path) -> None:
+    path = write_template(synthetic.dataset("pupils"), synthetic, tmp_path / "en.xlsx", lang="en")
     book = load_workbook(path)
     assert book.sheetnames == ["Synthetic pupils", "Instructions", "Codes"]
     assert [cell.value for cell in book.worksheets[0][1]][:3] == ["Pupil id", "School code", "Sex"]
@@ -127,7 +128,7 @@ def test_write_template_code_column_drop_down_lists_valid_codes(workbook_path: P
     sheet = load_workbook(workbook_path).worksheets[0]
     rule = _validation_for(sheet, "C")
     assert rule.type == "list"
-    assert _range_values(workbook_path, rule.formula1) == ["1", "2"]  # legacy 9 left out
+    assert _range_values(workbook_path, rule.formula1) == ["1", "2"]  # legacy 9 and heading 0 left out
     assert "1 男" in rule.prompt
 
 
@@ -172,16 +173,16 @@ def test_write_template_instructions_explain_every_column(workbook_path: Path) -
     assert table["pupil_id"][8] == "L3 个人信息"
 
 
-def test_write_template_rejects_unknown_language(catalog: Catalog, tmp_path: Path) -> None:
+def test_write_template_rejects_unknown_language(synthetic: Catalog, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="lang"):
-        write_template(catalog.dataset("pupils"), catalog, tmp_path / "x.xlsx", lang="fr")
+        write_template(synthetic.dataset("pupils"), synthetic, tmp_path / "x.xlsx", lang="fr")
 
 
-def test_titles_not_in_aliases_lists_english_titles_only(catalog: Catalog) -> None:
-    assert titles_not_in_aliases(catalog, "zh") == []
-    missing = titles_not_in_aliases(catalog, "en")
+def test_titles_not_in_aliases_lists_english_titles_only(synthetic: Catalog) -> None:
+    assert titles_not_in_aliases(synthetic, "zh") == []
+    missing = titles_not_in_aliases(synthetic, "en")
     assert ("pupils", "sex", "Sex") in missing
-    assert len(missing) == len(catalog.dataset("pupils").fields)
+    assert len(missing) == len(synthetic.dataset("pupils").fields)
 
 
 @pytest.mark.parametrize(
@@ -195,3 +196,17 @@ def test_fixed_length_reads_single_class_repeat_patterns(pattern: str | None, le
 def test_sheet_title_removes_forbidden_characters_and_truncates() -> None:
     assert sheet_title("a/b:c*d?e[f]g\\h") == "a_b_c_d_e_f_g_h"
     assert len(sheet_title("长" * 40)) == 31
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_write_template_headers_map_back_to_fields_through_the_exchange(
+    synthetic: Catalog, tmp_path: Path, lang: str
+) -> None:
+    headers_module = pytest.importorskip("edubrain.exchange.headers")
+    readers = pytest.importorskip("edubrain.exchange.readers")
+    dataset = synthetic.dataset("pupils")
+    path = write_template(dataset, synthetic, tmp_path / f"pupils.{lang}.xlsx", lang=lang)
+    source = readers.read_source(path)
+    mapping = headers_module.map_headers(source.headers, dataset)
+    assert mapping.unmapped == []
+    assert list(mapping.columns) == dataset.field_names

@@ -60,7 +60,9 @@ def test_ingest_upsert_counts_added_and_changed_rows(city: Home, tmp_path: Path)
 
 def test_ingest_upsert_keeps_rows_missing_from_the_file(city: Home, tmp_path: Path) -> None:
     ingest_file(city, write_csv(tmp_path / "a.csv", student_rows(5)), "students", SCHOOL)
-    ingest_file(city, write_csv(tmp_path / "b.csv", student_rows(2)[:2] + student_rows(1, start=50)[1:]), "students", SCHOOL)
+    ingest_file(
+        city, write_csv(tmp_path / "b.csv", student_rows(2)[:2] + student_rows(1, start=50)[1:]), "students", SCHOOL
+    )
     assert _count(city, "select count(*) from students") == 6
 
 
@@ -73,7 +75,8 @@ def test_ingest_replace_scope_retires_rows_the_file_no_longer_carries(city: Home
 
 def test_ingest_replace_scope_never_retires_another_schools_rows(city: Home, tmp_path: Path) -> None:
     classes = write_csv(
-        tmp_path / "c.csv", [["班级编号", "学校标识码", "学年", "年级", "班级名称"], ["C2", OTHER_SCHOOL, 2025, "11", "1班"]]
+        tmp_path / "c.csv",
+        [["班级编号", "学校标识码", "学年", "年级", "班级名称"], ["C2", OTHER_SCHOOL, 2025, "11", "1班"]],
     )
     ingest_file(city, classes, "classes", OTHER_SCHOOL)
     ingest_file(city, write_csv(tmp_path / "a.csv", student_rows(4)), "students", SCHOOL)
@@ -153,7 +156,9 @@ def test_every_submission_is_recorded_including_rejected_ones(city: Home, tmp_pa
     ingest_file(city, write_csv(tmp_path / "bad.csv", rows), "students", SCHOOL)
     ingest_file(city, write_csv(tmp_path / "ok.csv", student_rows(2)), "students", SCHOOL)
     with session_scope(city.engine) as session:
-        statuses = [b.status for b in session.scalars(select(SubmissionBatch).where(SubmissionBatch.dataset == "students"))]
+        statuses = [
+            b.status for b in session.scalars(select(SubmissionBatch).where(SubmissionBatch.dataset == "students"))
+        ]
     assert sorted(statuses) == ["committed", "rejected"]
 
 

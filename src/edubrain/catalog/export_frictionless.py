@@ -32,16 +32,28 @@ FRICTIONLESS_TYPES: dict[str, str] = {
 }
 """Frictionless field type for each catalog field type (code = constrained string)."""
 
-BOOLEAN_TRUE_VALUES: list[str] = ["true", "True", "TRUE", "1", "是"]
-"""Cell texts read as true (the zh template offers 是/否, the en one true/false)."""
 
-BOOLEAN_FALSE_VALUES: list[str] = ["false", "False", "FALSE", "0", "否"]
+def _spellings(*words: str) -> list[str]:
+    return list(dict.fromkeys(v for w in words for v in (w, w.capitalize(), w.upper())))
+
+
+BOOLEAN_TRUE_VALUES: list[str] = _spellings("true", "1", "是", "yes", "y", "t", "√")
+"""Cell texts read as true: the spellings the exchange accepts, in lower, Title and UPPER case."""
+
+BOOLEAN_FALSE_VALUES: list[str] = _spellings("false", "0", "否", "no", "n", "f", "×")
 """Cell texts read as false."""
 
 DATASET_DIR = "data"
 CODE_TABLE_DIR = "code_tables"
-CODE_TABLE_COLUMNS = ["code", "zh", "en", "legacy"]
-PACKAGE_NAME = "edubrain-catalog"
+CODE_TABLE_COLUMNS = ["code", "zh", "en", "legacy", "category"]
+PACKAGE_METADATA: dict[str, Any] = {
+    "name": "edubrain-catalog",
+    "title": "教育数据大脑数据目录 / EduBrain data catalog",
+    "description": "北京市教育数据大脑的数据集与代码表。"
+    " Datasets and code tables of the Beijing education data platform.",
+    "profile": "tabular-data-package",
+    "keywords": ["教育", "education", "北京", "Beijing"],
+}
 
 
 def code_table_resource_name(table_id: str) -> str:
@@ -210,6 +222,7 @@ def code_table_resource(table: CodeTable) -> dict[str, Any]:
                 {"name": "zh", "title": "名称", **text},
                 {"name": "en", "title": "Name", **text},
                 {"name": "legacy", "title": "已停用 / legacy", "type": "boolean"},
+                {"name": "category", "title": "分类标题 / category heading", "type": "boolean"},
             ],
             "primaryKey": ["code"],
             "missingValues": [""],
@@ -226,7 +239,8 @@ def _write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> None
 
 
 def _code_rows(table: CodeTable) -> list[list[str]]:
-    return [[c.code, c.zh, c.en, "true" if c.legacy else "false"] for c in table.codes]
+    flag = {True: "true", False: "false"}
+    return [[c.code, c.zh, c.en, flag[c.legacy], flag[c.category]] for c in table.codes]
 
 
 def export_frictionless(catalog: Catalog, out_dir: Path) -> Path:
@@ -234,7 +248,7 @@ def export_frictionless(catalog: Catalog, out_dir: Path) -> Path:
 
     Writes ``datapackage.json``, an empty CSV (header row only, UTF-8) per
     dataset under ``data/`` and a CSV per code table (``code, zh, en,
-    legacy``) under ``code_tables/``. Existing files of the same names are
+    legacy, category``) under ``code_tables/``. Existing files of the same names are
     overwritten; other files are left alone.
 
     Args:
@@ -251,21 +265,9 @@ def export_frictionless(catalog: Catalog, out_dir: Path) -> Path:
         _write_csv(out_dir / DATASET_DIR / f"{dataset.id}.csv", dataset.field_names, [])
         resources.append(dataset_resource(dataset, catalog))
     for table in sorted(catalog.code_tables.values(), key=lambda t: t.id):
-        _write_csv(
-            out_dir / CODE_TABLE_DIR / f"{table.id}.csv",
-            CODE_TABLE_COLUMNS,
-            _code_rows(table),
-        )
+        _write_csv(out_dir / CODE_TABLE_DIR / f"{table.id}.csv", CODE_TABLE_COLUMNS, _code_rows(table))
         resources.append(code_table_resource(table))
-    package = {
-        "name": PACKAGE_NAME,
-        "title": "教育数据大脑数据目录 / EduBrain data catalog",
-        "description": "北京市教育数据大脑的数据集与代码表。"
-        " Datasets and code tables of the Beijing education data platform.",
-        "profile": "tabular-data-package",
-        "keywords": ["教育", "education", "北京", "Beijing"],
-        "resources": resources,
-    }
+    package = {**PACKAGE_METADATA, "resources": resources}
     path = out_dir / "datapackage.json"
     text = json.dumps(package, ensure_ascii=False, indent=2)
     path.write_text(text + "\n", encoding="utf-8")

@@ -196,13 +196,7 @@ class GroupSumMaxRule(_Strict):
 
 
 Rule = Annotated[
-    ReferenceRule
-    | IdBirthDateRule
-    | IdSexRule
-    | StudentNumberIdRule
-    | AgeForGradeRule
-    | CompareRule
-    | GroupSumMaxRule,
+    ReferenceRule | IdBirthDateRule | IdSexRule | StudentNumberIdRule | AgeForGradeRule | CompareRule | GroupSumMaxRule,
     Field(discriminator="kind"),
 ]
 

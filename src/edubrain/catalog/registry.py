@@ -104,7 +104,9 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
     for path in sorted((data_dir / "datasets").glob("*.yaml")):
         ds = _parse(Dataset, _read_yaml(path), path)
         if ds.id != path.stem:
-            raise CatalogError(f"数据集 {path.name} 的 id 应为 {path.stem}", f"Dataset {path.name} must have id {path.stem}")
+            raise CatalogError(
+                f"数据集 {path.name} 的 id 应为 {path.stem}", f"Dataset {path.name} must have id {path.stem}"
+            )
         datasets[ds.id] = ds
     catalog = Catalog(datasets=datasets, code_tables=tables, levels=levels)
     _check_references(catalog, data_dir)
@@ -139,7 +141,8 @@ def _check_references(catalog: Catalog, data_dir: Path) -> None:
         for source in ds.derived_from:
             if source not in catalog.datasets:
                 raise CatalogError(
-                    f"{path.name}：derived_from 中的 {source} 不存在", f"{path.name}: derived_from names unknown {source}"
+                    f"{path.name}：derived_from 中的 {source} 不存在",
+                    f"{path.name}: derived_from names unknown {source}",
                 )
 
 

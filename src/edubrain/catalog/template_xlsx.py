@@ -12,8 +12,9 @@ Sheets, in order:
 3. ``代码表`` / ``Codes`` (when the dataset has code fields): each code table
    used, code and name; the drop-downs point at it.
 
-The exchange maps headers back to fields through the catalog aliases; see
-:func:`titles_not_in_aliases` for headers it must also accept.
+The exchange maps headers back to fields through each field's name, titles
+and aliases; :func:`titles_not_in_aliases` lists headers that rely on the
+titles (today every ``title_en``, no ``title_zh``).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from edubrain.catalog.docs import (
     range_text,
     type_label,
 )
-from edubrain.catalog.models import CodeTable, Dataset, FieldSpec
+from edubrain.catalog.models import Code, CodeTable, Dataset, FieldSpec
 from edubrain.catalog.registry import Catalog
 
 LAST_ROW = 1_048_576
@@ -130,7 +131,8 @@ def template_headers(dataset: Dataset, lang: str = "zh") -> list[str]:
 def titles_not_in_aliases(catalog: Catalog, lang: str) -> list[tuple[str, str, str]]:
     """List template headers that are not among their field's aliases.
 
-    The exchange must map these too, or a template in ``lang`` will not load.
+    Such a header loads only because the exchange's header mapping also
+    matches ``title_zh`` and ``title_en``, not just the aliases.
 
     Returns:
         ``(dataset id, field name, header)`` for each such field.
@@ -166,11 +168,17 @@ def column_width(spec: FieldSpec, header: str) -> float:
     return float(min(max(header_width + 4, hint), 40))
 
 
+def usable_codes(table: CodeTable) -> list[Code]:
+    """Return the codes a new row may carry (no legacy codes, no category headings)."""
+    valid = set(table.valid_codes())
+    return [c for c in table.codes if c.code in valid]
+
+
 def code_prompt(table: CodeTable, lang: str = "zh", limit: int = 180) -> str:
     """List the valid codes and names (``可选：1 男，2 女``), cut at ``limit``."""
     text = TEXT[check_lang(lang)]
     joiner = "，" if lang == "zh" else ", "
-    pairs = [f"{c.code} {c.zh if lang == 'zh' else c.en}" for c in table.codes if not c.legacy]
+    pairs = [f"{c.code} {c.zh if lang == 'zh' else c.en}" for c in usable_codes(table)]
     listed = text["choices"] + joiner.join(pairs)
     if len(listed) > limit:
         listed = listed[: limit - len(text["more"])] + text["more"]
@@ -234,7 +242,7 @@ def _write_code_sheet(sheet: Worksheet, tables: list[CodeTable], lang: str) -> d
         title.comment = Comment(table.standard, "EduBrain", width=300, height=100)
         sheet.cell(2, col, code_label).font = HEADER_FONT
         sheet.cell(2, col + 1, name_label).font = HEADER_FONT
-        codes = [c for c in table.codes if not c.legacy]
+        codes = usable_codes(table)
         for row, code in enumerate(codes, start=3):
             sheet.cell(row, col, code.code).number_format = TEXT_FORMAT
             sheet.cell(row, col + 1, code.zh if lang == "zh" else code.en)
@@ -387,5 +395,6 @@ __all__ = [
     "sheet_title",
     "template_headers",
     "titles_not_in_aliases",
+    "usable_codes",
     "write_template",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -14,7 +14,7 @@ from edubrain.cli.common import console, home, print_json, t
 app = typer.Typer(help="数据目录 / the data catalog.", no_args_is_help=True)
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     """Catalog export formats."""
 
     frictionless = "frictionless"
@@ -29,7 +29,12 @@ def list_datasets(as_json: bool = typer.Option(False, "--json", help="以 JSON �
     """
     catalog = home().catalog
     if as_json:
-        print_json([d.model_dump(include={"id", "title_zh", "title_en", "owner_level", "sharing"}) for d in catalog.datasets.values()])
+        print_json(
+            [
+                d.model_dump(include={"id", "title_zh", "title_en", "owner_level", "sharing"})
+                for d in catalog.datasets.values()
+            ]
+        )
         return
     view = Table(title=t("数据目录", "Catalog"))
     for col in ("id", t("名称", "title"), t("报送层级", "owner"), t("共享", "sharing"), t("字段数", "fields")):
@@ -63,11 +68,31 @@ def show(dataset: str, as_json: bool = typer.Option(False, "--json", help="以 J
         )
     )
     view = Table()
-    for col in ("field", t("中文名", "zh"), "type", t("必填", "req"), t("代码表/格式/范围", "code/pattern/range"), t("分级", "level"), "PII"):
+    for col in (
+        "field",
+        t("中文名", "zh"),
+        "type",
+        t("必填", "req"),
+        t("代码表/格式/范围", "code/pattern/range"),
+        t("分级", "level"),
+        "PII",
+    ):
         view.add_column(col, overflow="fold")
     for f in d.fields:
-        rng = f"{f.minimum if f.minimum is not None else ''}..{f.maximum if f.maximum is not None else ''}" if f.minimum is not None or f.maximum is not None else ""
-        view.add_row(f.name, f.title_zh, f.type, "✓" if f.required else "", f.code_table or f.pattern or rng, f.classification, f.pii or "")
+        rng = (
+            f"{f.minimum if f.minimum is not None else ''}..{f.maximum if f.maximum is not None else ''}"
+            if f.minimum is not None or f.maximum is not None
+            else ""
+        )
+        view.add_row(
+            f.name,
+            f.title_zh,
+            f.type,
+            "✓" if f.required else "",
+            f.code_table or f.pattern or rng,
+            f.classification,
+            f.pii or "",
+        )
     console.print(view)
     for rule in d.rules:
         console.print(f"  rule: {rule.model_dump(exclude_none=True)}")
@@ -76,7 +101,9 @@ def show(dataset: str, as_json: bool = typer.Option(False, "--json", help="以 J
 @app.command("export")
 def export(
     fmt: ExportFormat = typer.Option(..., "--format", help="frictionless | dcat"),
-    out: Path = typer.Option(..., "-o", "--out", help="输出目录（frictionless）或文件（dcat） / output folder or file."),
+    out: Path = typer.Option(
+        ..., "-o", "--out", help="输出目录（frictionless）或文件（dcat） / output folder or file."
+    ),
 ) -> None:
     """导出机器可读目录 / export the catalog (Frictionless Data Package or DCAT JSON-LD).
 

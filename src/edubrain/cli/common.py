@@ -59,4 +59,6 @@ def print_arrow(table: pa.Table, fmt: str, title: str | None = None, limit: int 
             view.add_row(*("" if v is None else str(v) for v in row.values()))
         console.print(view)
         if limit and table.num_rows > limit:
-            console.print(t(f"（共 {table.num_rows} 行，仅显示前 {limit} 行）", f"({table.num_rows} rows, first {limit} shown)"))
+            console.print(
+                t(f"（共 {table.num_rows} 行，仅显示前 {limit} 行）", f"({table.num_rows} rows, first {limit} shown)")
+            )

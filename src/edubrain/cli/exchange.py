@@ -62,15 +62,28 @@ def _print_report(result: IngestResult) -> None:
         )
     )
     if r.groups:
-        view = Table(title=t(f"问题（{r.problem_count} 个，按原因归并）", f"Problems ({r.problem_count}, grouped by cause)"))
-        for col in (t("行数", "rows"), t("列", "column"), t("规则", "rule"), t("示例行", "example rows"), t("说明", "message")):
+        view = Table(
+            title=t(f"问题（{r.problem_count} 个，按原因归并）", f"Problems ({r.problem_count}, grouped by cause)")
+        )
+        for col in (
+            t("行数", "rows"),
+            t("列", "column"),
+            t("规则", "rule"),
+            t("示例行", "example rows"),
+            t("说明", "message"),
+        ):
             view.add_column(col, overflow="fold")
         for g in r.groups[:SHOWN_GROUPS]:
             rows = ", ".join(str(n) for n in g.rows[:5]) or t("整个文件", "whole file")
             view.add_row(str(g.count), g.column, g.rule, rows, g.message_zh if t("zh", "en") == "zh" else g.message_en)
         console.print(view)
         if len(r.groups) > SHOWN_GROUPS:
-            console.print(t(f"……另有 {len(r.groups) - SHOWN_GROUPS} 类问题，用 --json 查看全部", f"... {len(r.groups) - SHOWN_GROUPS} more causes; use --json"))
+            console.print(
+                t(
+                    f"……另有 {len(r.groups) - SHOWN_GROUPS} 类问题，用 --json 查看全部",
+                    f"... {len(r.groups) - SHOWN_GROUPS} more causes; use --json",
+                )
+            )
     style = {"committed": "green", "unchanged": "cyan", "rejected": "red"}[r.status]
     console.print(f"[{style}]{r.message_zh if t('zh', 'en') == 'zh' else r.message_en}[/{style}]")
 
@@ -93,10 +106,28 @@ def history(
         print_json([e.__dict__ for e in entries])
         return
     view = Table(title=t(f"{dataset} 的版本", f"Versions of {dataset}"))
-    for col in (t("版本", "version"), t("时间", "time"), t("批次", "batch"), t("单位", "org"), t("方式", "mode"), t("新增", "added"), t("更新", "changed"), t("退出", "retired")):
+    for col in (
+        t("版本", "version"),
+        t("时间", "time"),
+        t("批次", "batch"),
+        t("单位", "org"),
+        t("方式", "mode"),
+        t("新增", "added"),
+        t("更新", "changed"),
+        t("退出", "retired"),
+    ):
         view.add_column(col)
     for e in entries:
-        view.add_row(str(e.version), e.time, e.batch_id or "", e.org or "", e.mode or "", str(e.added), str(e.changed), str(e.retired))
+        view.add_row(
+            str(e.version),
+            e.time,
+            e.batch_id or "",
+            e.org or "",
+            e.mode or "",
+            str(e.added),
+            str(e.changed),
+            str(e.retired),
+        )
     console.print(view)
 
 
@@ -121,9 +152,18 @@ def batches(
         rows = list(session.scalars(query))
         data = [
             {
-                "batch": b.id, "time": b.created_at.isoformat(timespec="seconds"), "dataset": b.dataset, "org": b.org_code,
-                "file": b.source_name, "status": b.status, "version": b.lake_version, "read": b.rows_read,
-                "rejected": b.rows_rejected, "added": b.rows_added, "changed": b.rows_changed, "retired": b.rows_retired,
+                "batch": b.id,
+                "time": b.created_at.isoformat(timespec="seconds"),
+                "dataset": b.dataset,
+                "org": b.org_code,
+                "file": b.source_name,
+                "status": b.status,
+                "version": b.lake_version,
+                "read": b.rows_read,
+                "rejected": b.rows_rejected,
+                "added": b.rows_added,
+                "changed": b.rows_changed,
+                "retired": b.rows_retired,
             }
             for b in rows
         ]

@@ -28,7 +28,7 @@ from edubrain.exchange.report import SubmissionReport, group_problems
 from edubrain.exchange.validate import Validation, validate
 from edubrain.home import Home
 from edubrain.store.db import session_scope
-from edubrain.store.keyindex import KeyIndex, row_hashes
+from edubrain.store.keyindex import KeyIndex, index_columns, row_hashes
 from edubrain.store.lake import lake_schema
 from edubrain.store.models import SubmissionBatch, utcnow
 from edubrain.store.orgs import OrgRef, check_may_submit, resolve_organisation, scope_values
@@ -87,7 +87,12 @@ def ingest_file(
         check_may_submit(org, dataset)
         allowed = scope_values(org, dataset, index)
         checked = validate(
-            source, dataset, home.catalog, keys=index.keys, allowed_orgs=allowed, org_label=f"{org.name_zh}（{org.code}）"
+            source,
+            dataset,
+            home.catalog,
+            keys=index.keys,
+            allowed_orgs=allowed,
+            org_label=f"{org.name_zh}（{org.code}）",
         )
     return _commit(home, source, dataset, org, checked, allowed, mode=mode, accept_valid=accept_valid)
 
@@ -132,13 +137,17 @@ def _commit(
     with home.write_lock(), home.key_index() as index:
         settle_pending(home, index)
         rows = _lake_rows(accepted, dataset, batch_id, org.code, source.sha256)
-        status, retired = index.diff(
-            dataset, rows.select([*dataset.primary_key, "_row_hash"]), allowed, retire=mode == "replace-scope"
-        )
-        upserts = rows.filter(pa.compute.not_equal(status, "same"))
-        report.rows_added = int(pa.compute.sum(pa.compute.equal(status, "new")).as_py() or 0)
-        report.rows_changed = int(pa.compute.sum(pa.compute.equal(status, "changed")).as_py() or 0)
+        hashes = row_hashes(rows, dataset.field_names)
+        keyed = rows.select(dataset.primary_key).append_column("_row_hash", hashes)
+        status, retired = index.diff(dataset, keyed, allowed, retire=mode == "replace-scope")
+        counts = pl.Series(status).value_counts().rows()
+        tally = {str(name): int(n) for name, n in counts}
+        report.rows_added, report.rows_changed = tally.get("new", 0), tally.get("changed", 0)
         report.rows_retired = retired.num_rows
+        if tally.get("same", 0):
+            keep = pa.compute.not_equal(status, "same")
+            rows, hashes = rows.filter(keep), hashes.filter(keep)
+        upserts = rows
         if upserts.num_rows == 0 and retired.num_rows == 0:
             report.status = "unchanged"
             report.version = home.lake.version(dataset.id)
@@ -152,7 +161,8 @@ def _commit(
             dataset, upserts, retired, _commit_metadata(report), replaces_stored=report.rows_changed > 0
         )
         _fault_point("after_lake_commit")
-        index.apply(dataset, upserts, retired, version)
+        indexed = upserts.select(index_columns(dataset, home.catalog)).append_column("_row_hash", hashes)
+        index.apply(dataset, indexed, retired, version)
         report.status, report.version = "committed", version
         report.message_zh = (
             f"已提交为版本 {version}：新增 {report.rows_added} 行，更新 {report.rows_changed} 行，"
@@ -167,17 +177,16 @@ def _commit(
 
 
 def _lake_rows(accepted: pl.DataFrame, dataset: Dataset, batch_id: str, org: str, sha: str) -> pa.Table:
-    """Accepted rows in the lake schema, with lineage columns and a content hash."""
+    """Accepted rows in the lake schema, with their lineage columns."""
     table = accepted.drop(ROW_COLUMN).to_arrow()
     table = table.cast(pa.schema([lake_schema(dataset).field(n) for n in dataset.field_names]))
     n = table.num_rows
     now = dt.datetime.now(dt.UTC)
     return (
-        table.append_column("_batch_id", pa.array([batch_id] * n, pa.string()))
-        .append_column("_org", pa.array([org] * n, pa.string()))
-        .append_column("_ingested_at", pa.array([now] * n, pa.timestamp("us", tz="UTC")))
-        .append_column("_source_sha256", pa.array([sha] * n, pa.string()))
-        .append_column("_row_hash", row_hashes(table, dataset.field_names))
+        table.append_column("_batch_id", pa.repeat(pa.scalar(batch_id, pa.string()), n))
+        .append_column("_org", pa.repeat(pa.scalar(org, pa.string()), n))
+        .append_column("_ingested_at", pa.repeat(pa.scalar(now, pa.timestamp("us", tz="UTC")), n))
+        .append_column("_source_sha256", pa.repeat(pa.scalar(sha, pa.string()), n))
     )
 
 
@@ -236,14 +245,15 @@ def settle_pending(home: Home, index: KeyIndex) -> int:
     with session_scope(home.engine) as session:
         pending = list(session.scalars(select(SubmissionBatch).where(SubmissionBatch.status == "pending")))
         for batch in pending:
-            found = next(
-                (h for h in home.lake.history(batch.dataset) if h.get("edubrain.batch_id") == batch.id), None
-            )
+            found = next((h for h in home.lake.history(batch.dataset) if h.get("edubrain.batch_id") == batch.id), None)
             if found is not None:
                 batch.status, batch.lake_version = "committed", int(found["version"])
                 batch.message = f"进程中断后确认已提交（版本 {found['version']}）"
             else:
-                batch.status, batch.message = "failed", "进程在写入湖表前中断，未存储任何数据 / stopped before the lake commit"
+                batch.status, batch.message = (
+                    "failed",
+                    "进程在写入湖表前中断，未存储任何数据 / stopped before the lake commit",
+                )
             batch.finished_at = utcnow()
         datasets = {b.dataset for b in pending}
     for dataset_id in datasets:

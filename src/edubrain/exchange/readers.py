@@ -92,8 +92,7 @@ def read_source(path: Path, sheet: str | None = None) -> SourceTable:
     sha = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
     if suffix in {".csv", ".txt"}:
-        encoding, text = detect_encoding(data)
-        headers, frame = _read_csv_text(text, path)
+        encoding, headers, frame = _read_csv(data, path)
     elif suffix == ".xlsx":
         encoding = "binary"
         headers, frame = _read_xlsx(data, path, sheet)
@@ -111,22 +110,52 @@ def read_source(path: Path, sheet: str | None = None) -> SourceTable:
     return SourceTable(frame, headers, suffix.lstrip(".").replace("ndjson", "jsonl"), encoding, sha, path.name)
 
 
-def _read_csv_text(text: str, path: Path) -> tuple[list[str], pl.DataFrame]:
-    first_line = text.split("\n", 1)[0]
-    headers = next(csv.reader([first_line]), [])
-    headers = [h.strip() for h in headers]
+def _read_csv(data: bytes, path: Path) -> tuple[str, list[str], pl.DataFrame]:
+    """Read CSV bytes: UTF-8 (BOM or not) is parsed as it is; anything else is decoded as GB18030 first.
+
+    Polars checks that every field is valid UTF-8 while parsing, so a UTF-8
+    file is never decoded twice; only a file that fails that check is
+    decoded by :func:`detect_encoding`.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding, utf8 = "utf-8-sig", data[3:]
+    else:
+        encoding, utf8 = "utf-8", data
+    try:
+        return encoding, *_parse_csv(utf8, path)
+    except (pl.exceptions.ComputeError, UnicodeDecodeError):
+        try:
+            utf8.decode("utf-8")
+        except UnicodeDecodeError:
+            encoding, text = detect_encoding(data)
+            return encoding, *_parse_csv(text.encode("utf-8"), path)
+        raise
+
+
+def _parse_csv(utf8: bytes, path: Path) -> tuple[list[str], pl.DataFrame]:
+    end = utf8.find(b"\n")
+    first_line = (utf8 if end < 0 else utf8[:end]).decode("utf-8").rstrip("\r")
+    headers = [h.strip() for h in next(csv.reader([first_line]), [])]
     if not any(headers):
         return [], pl.DataFrame()
     names = [f"c{i}" for i in range(len(headers))]
     try:
         frame = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(utf8),
             has_header=True,
             new_columns=names,
             infer_schema=False,
             empty_string_is_null=True,
             truncate_ragged_lines=False,
         )
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
+            raise
+        raise InputFileError(
+            f"CSV 文件 {path.name} 无法解析：{exc}",
+            f"CSV file {path.name} cannot be parsed: {exc}",
+            file=str(path),
+        ) from exc
     except pl.exceptions.PolarsError as exc:
         raise InputFileError(
             f"CSV 文件 {path.name} 无法解析：{exc}",

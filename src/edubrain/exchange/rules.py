@@ -1,7 +1,7 @@
 """Rules across fields and rows, as declared in the catalog (Ed-Fi's "level 2").
 
-Each rule kind is one function from the working frame to problem frames;
-all are vectorised.
+Each rule kind is one function returning vectorised checks over the
+working frame (see :class:`edubrain.exchange.problems.Check`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from edubrain.catalog.models import (
     ReferenceRule,
     StudentNumberIdRule,
 )
-from edubrain.exchange.problems import fmt, raw, row_problems
+from edubrain.exchange.problems import Check, fmt, raw, row_check
 from edubrain.exchange.readers import ROW_COLUMN
 
 KeyLookup = Callable[[str, list[str]], pl.DataFrame | None]
@@ -41,26 +41,30 @@ def _header(headers: dict[str, str], name: str) -> str:
     return headers.get(name, name)
 
 
-def id_birth_date(frame: pl.LazyFrame, rule: IdBirthDateRule, headers: dict[str, str]) -> list[pl.LazyFrame]:
+def id_birth_date(rule: IdBirthDateRule, headers: dict[str, str]) -> list[Check]:
     """The birth date in digits 7-14 of the 身份证号 must equal the birth date column."""
-    encoded = pl.col(rule.id_field).str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
-    mask = encoded.is_not_null() & pl.col(rule.birth_date_field).is_not_null()
-    mask = mask & (encoded != pl.col(rule.birth_date_field))
+    encoded = pl.col(rule.id_field).str.slice(6, 8).str.to_integer(strict=False)
+    birth = pl.col(rule.birth_date_field)
+    stated = birth.dt.year().cast(pl.Int64) * 10000 + birth.dt.month().cast(pl.Int64) * 100 + birth.dt.day()
+    mask = encoded.is_not_null() & birth.is_not_null() & (encoded != stated)
     h_id, h_bd = _header(headers, rule.id_field), _header(headers, rule.birth_date_field)
     return [
-        row_problems(
-            frame,
+        row_check(
             mask,
             field=rule.birth_date_field,
             column=h_bd,
             rule="id_birth_date",
             zh=fmt(f"“{h_bd}”{{}} 与“{h_id}”中的出生日期 {{}} 不一致", pl.col(raw(rule.birth_date_field)), encoded),
-            en=fmt(f"'{h_bd}' {{}} differs from the birth date {{}} in '{h_id}'", pl.col(raw(rule.birth_date_field)), encoded),
+            en=fmt(
+                f"'{h_bd}' {{}} differs from the birth date {{}} in '{h_id}'",
+                pl.col(raw(rule.birth_date_field)),
+                encoded,
+            ),
         )
     ]
 
 
-def id_sex(frame: pl.LazyFrame, rule: IdSexRule, headers: dict[str, str]) -> list[pl.LazyFrame]:
+def id_sex(rule: IdSexRule, headers: dict[str, str]) -> list[Check]:
     """The 17th digit of the 身份证号 is odd for men (code 1), even for women (code 2), GB 11643."""
     digit = pl.col(rule.id_field).str.slice(16, 1).cast(pl.Int32, strict=False)
     encoded = pl.when(digit % 2 == 1).then(pl.lit("1")).otherwise(pl.lit("2"))
@@ -68,8 +72,7 @@ def id_sex(frame: pl.LazyFrame, rule: IdSexRule, headers: dict[str, str]) -> lis
     mask = digit.is_not_null() & sex.is_in(["1", "2"]) & (encoded != sex)
     h_id, h_sex = _header(headers, rule.id_field), _header(headers, rule.sex_field)
     return [
-        row_problems(
-            frame,
+        row_check(
             mask,
             field=rule.sex_field,
             column=h_sex,
@@ -80,27 +83,29 @@ def id_sex(frame: pl.LazyFrame, rule: IdSexRule, headers: dict[str, str]) -> lis
     ]
 
 
-def student_number_id(frame: pl.LazyFrame, rule: StudentNumberIdRule, headers: dict[str, str]) -> list[pl.LazyFrame]:
+def student_number_id(rule: StudentNumberIdRule, headers: dict[str, str]) -> list[Check]:
     """A 学籍号 starting with G is G followed by the student's own 身份证号."""
     number, id_number = pl.col(rule.student_number_field), pl.col(rule.id_field)
     mask = number.str.starts_with("G") & id_number.is_not_null() & (number.str.slice(1) != id_number)
     h_sn, h_id = _header(headers, rule.student_number_field), _header(headers, rule.id_field)
     return [
-        row_problems(
-            frame,
+        row_check(
             mask,
             field=rule.student_number_field,
             column=h_sn,
             rule="student_number_id",
             zh=fmt(f"“{h_sn}”{{}} 以 G 开头，但其后不是本人的“{h_id}”", pl.col(raw(rule.student_number_field))),
-            en=fmt(f"'{h_sn}' {{}} starts with G but is not followed by the student's '{h_id}'", pl.col(raw(rule.student_number_field))),
+            en=fmt(
+                f"'{h_sn}' {{}} starts with G but is not followed by the student's '{h_id}'",
+                pl.col(raw(rule.student_number_field)),
+            ),
         )
     ]
 
 
 def age_for_grade(
-    frame: pl.LazyFrame, rule: AgeForGradeRule, headers: dict[str, str], today: dt.date, usual_age: dict[str, int]
-) -> list[pl.LazyFrame]:
+    rule: AgeForGradeRule, headers: dict[str, str], today: dt.date, usual_age: dict[str, int]
+) -> list[Check]:
     """Age on 31 August of the school year is within ``tolerance_years`` of the grade's usual age.
 
     ``usual_age`` maps grade codes to the usual age on 31 August (the grade
@@ -116,26 +121,36 @@ def age_for_grade(
     mask = age.is_not_null() & expected.is_not_null() & ((age - expected).abs() > rule.tolerance_years)
     h_bd, h_gr = _header(headers, rule.birth_date_field), _header(headers, rule.grade_field)
     return [
-        row_problems(
-            frame,
+        row_check(
             mask,
             field=rule.birth_date_field,
             column=h_bd,
             rule="age_for_grade",
-            zh=fmt(f"按“{h_bd}”{{}} 计算的年龄 {{}} 岁与“{h_gr}”{{}} 不符（通常 {{}} 岁）", pl.col(raw(rule.birth_date_field)), age, pl.col(raw(rule.grade_field)), expected),
-            en=fmt(f"Age {{}} from '{h_bd}' {{}} is implausible for '{h_gr}' {{}} (usually {{}})", age, pl.col(raw(rule.birth_date_field)), pl.col(raw(rule.grade_field)), expected),
+            zh=fmt(
+                f"按“{h_bd}”{{}} 计算的年龄 {{}} 岁与“{h_gr}”{{}} 不符（通常 {{}} 岁）",
+                pl.col(raw(rule.birth_date_field)),
+                age,
+                pl.col(raw(rule.grade_field)),
+                expected,
+            ),
+            en=fmt(
+                f"Age {{}} from '{h_bd}' {{}} is implausible for '{h_gr}' {{}} (usually {{}})",
+                age,
+                pl.col(raw(rule.birth_date_field)),
+                pl.col(raw(rule.grade_field)),
+                expected,
+            ),
         )
     ]
 
 
-def compare(frame: pl.LazyFrame, rule: CompareRule, headers: dict[str, str]) -> list[pl.LazyFrame]:
+def compare(rule: CompareRule, headers: dict[str, str]) -> list[Check]:
     """``left op right`` where both are present."""
     left, right = pl.col(rule.left), pl.col(rule.right)
     mask = left.is_not_null() & right.is_not_null() & ~_OPS[rule.op](left, right)
     h_l, h_r = _header(headers, rule.left), _header(headers, rule.right)
     return [
-        row_problems(
-            frame,
+        row_check(
             mask,
             field=rule.left,
             column=h_l,
@@ -146,13 +161,12 @@ def compare(frame: pl.LazyFrame, rule: CompareRule, headers: dict[str, str]) -> 
     ]
 
 
-def group_sum_max(frame: pl.LazyFrame, rule: GroupSumMaxRule, headers: dict[str, str]) -> list[pl.LazyFrame]:
+def group_sum_max(rule: GroupSumMaxRule, headers: dict[str, str]) -> list[Check]:
     """The sum of ``field`` within each group stays at or below ``maximum``."""
     total = pl.col(rule.field).sum().over(rule.group_by)
     h = _header(headers, rule.field)
     return [
-        row_problems(
-            frame,
+        row_check(
             total > rule.maximum,
             field=rule.field,
             column=h,
@@ -163,18 +177,17 @@ def group_sum_max(frame: pl.LazyFrame, rule: GroupSumMaxRule, headers: dict[str,
     ]
 
 
-def duplicate_keys(frame: pl.LazyFrame, dataset: Dataset, headers: dict[str, str]) -> list[pl.LazyFrame]:
+def duplicate_keys(dataset: Dataset, headers: dict[str, str]) -> list[Check]:
     """Every row whose primary key appears more than once in the file."""
     key = dataset.primary_key
     complete = pl.all_horizontal(pl.col(k).is_not_null() for k in key)
-    first = pl.col(ROW_COLUMN).min().over(key)
+    first = pl.col(ROW_COLUMN).min().over(key)  # evaluated on the flagged rows only: all copies are there
     count = pl.len().over(key)
     mask = complete & (count > 1)
     h = _header(headers, key[0])
     shown = pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator="|")
     return [
-        row_problems(
-            frame,
+        row_check(
             mask,
             field=key[0],
             column=h,
@@ -186,32 +199,22 @@ def duplicate_keys(frame: pl.LazyFrame, dataset: Dataset, headers: dict[str, str
     ]
 
 
-def reference(
-    frame: pl.LazyFrame, rule: ReferenceRule, headers: dict[str, str], keys: KeyLookup
-) -> list[pl.LazyFrame]:
+def reference(rule: ReferenceRule, headers: dict[str, str], keys: KeyLookup) -> list[Check]:
     """Rows whose non-empty reference fields match no stored row of the target dataset."""
     stored = keys(rule.dataset, rule.to)
-    target = (stored if stored is not None else pl.DataFrame({t: [] for t in rule.to})).lazy()
-    target = target.select(
-        [pl.col(t).cast(pl.String).alias(f"__ref{i}") for i, t in enumerate(rule.to)]
-    ).unique().with_columns(pl.lit(True).alias("__found"))
-    joined = frame.with_columns(
-        [pl.col(f).cast(pl.String).alias(f"__key{i}") for i, f in enumerate(rule.fields)]
-    ).join(
-        target,
-        left_on=[f"__key{i}" for i in range(len(rule.fields))],
-        right_on=[f"__ref{i}" for i in range(len(rule.to))],
-        how="left",
-    )
+    if stored is None or stored.is_empty():
+        known = pl.Series([], dtype=pl.String)
+    else:
+        known = stored.select(_joined_key([pl.col(t) for t in rule.to])).to_series()
+    key = _joined_key([pl.col(f) for f in rule.fields])
     complete = pl.all_horizontal(pl.col(f).is_not_null() for f in rule.fields)
     shown = pl.concat_str([pl.col(f).cast(pl.String) for f in rule.fields], separator="|")
     h = _header(headers, rule.fields[0])
     title_zh = rule.title_zh or f"须存在于数据集 {rule.dataset}"
     title_en = rule.title_en or f"must exist in dataset {rule.dataset}"
     return [
-        row_problems(
-            joined,
-            complete & pl.col("__found").is_null(),
+        row_check(
+            complete & ~key.is_in(known.implode()),
             field=rule.fields[0],
             column=h,
             rule="reference",
@@ -220,3 +223,10 @@ def reference(
             en=fmt(f"{title_en}: {rule.dataset} has no {{}}", shown),
         )
     ]
+
+
+def _joined_key(columns: list[pl.Expr]) -> pl.Expr:
+    """One text key from several columns (unit separator between them)."""
+    if len(columns) == 1:
+        return columns[0].cast(pl.String)
+    return pl.concat_str([c.cast(pl.String) for c in columns], separator="\x1f")

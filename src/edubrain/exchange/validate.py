@@ -26,9 +26,9 @@ from edubrain.catalog.models import (
 )
 from edubrain.catalog.registry import Catalog
 from edubrain.exchange import rules
-from edubrain.exchange.fields import field_problems, parse_expr
+from edubrain.exchange.fields import check_column, field_checks, gb11643_valid, parse_expr, reparse_dates
 from edubrain.exchange.headers import HeaderMapping, alias_index, map_headers, normalise_header
-from edubrain.exchange.problems import PROBLEM_SCHEMA, file_problem, fmt, raw, row_problems
+from edubrain.exchange.problems import PROBLEM_SCHEMA, Check, evaluate, file_problem, fmt, raw, row_check
 from edubrain.exchange.readers import ROW_COLUMN, SourceTable
 
 
@@ -80,19 +80,20 @@ def validate(
         today: The date used when a rule needs one (default today).
     """
     mapping = map_headers(source.headers, dataset)
-    problems: list[pl.LazyFrame] = _header_problems(mapping, dataset)
-    work = _working_frame(source, dataset, mapping, catalog).lazy()
+    work = _working_frame(source, dataset, mapping, catalog)
     headers = {name: header for name, (_, header) in mapping.columns.items()}
+    checks: list[Check] = []
     for name in mapping.columns:
         spec = dataset.field(name)
         table = catalog.code_tables.get(spec.code_table) if spec.code_table else None
-        problems += field_problems(work, spec, headers[name], table)
-    problems += _rule_problems(work, dataset, catalog, headers, keys, today or dt.date.today())
+        checks += field_checks(spec, headers[name], table)
+    checks += _rule_checks(dataset, catalog, headers, keys, today or dt.date.today())
     if allowed_orgs is not None and dataset.org_field in mapping.columns:
-        problems.append(_scope_problem(work, dataset, headers[dataset.org_field], allowed_orgs, org_label))
-    found = pl.concat(problems, how="vertical").collect() if problems else pl.DataFrame(schema=PROBLEM_SCHEMA)
+        checks.append(_scope_check(dataset, headers[dataset.org_field], allowed_orgs, org_label))
+    parts = [*_header_problems(mapping, dataset), *evaluate(work, checks)]
+    found = pl.concat(parts, how="vertical") if parts else pl.DataFrame(schema=PROBLEM_SCHEMA)
     found = found.unique(maintain_order=True).sort(["row", "column"], nulls_last=False, maintain_order=True)
-    rows = work.select(ROW_COLUMN, *dataset.field_names).collect()
+    rows = work.select(ROW_COLUMN, *dataset.field_names)
     return Validation(rows=rows, problems=found, mapping=mapping)
 
 
@@ -111,10 +112,13 @@ def _working_frame(source: SourceTable, dataset: Dataset, mapping: HeaderMapping
         parse_expr(spec, catalog.code_tables.get(spec.code_table) if spec.code_table else None).alias(spec.name)
         for spec in dataset.fields
     ]
-    return frame.with_columns(typed)
+    dates = [spec.name for spec in dataset.fields if spec.type == "date"]
+    frame = reparse_dates(frame.with_columns(typed), dates)
+    checked = [spec.name for spec in dataset.fields if spec.check_digit == "gb11643"]
+    return frame.with_columns([gb11643_valid(frame.get_column(name)).alias(check_column(name)) for name in checked])
 
 
-def _header_problems(mapping: HeaderMapping, dataset: Dataset) -> list[pl.LazyFrame]:
+def _header_problems(mapping: HeaderMapping, dataset: Dataset) -> list[pl.DataFrame]:
     known = list(alias_index(dataset))
     out = []
     for _, header in mapping.unmapped:
@@ -160,42 +164,38 @@ def _title(dataset: Dataset, normalised: str, lang: str = "zh") -> str:
     return spec.title_zh if lang == "zh" else spec.title_en
 
 
-def _rule_problems(
-    work: pl.LazyFrame,
+def _rule_checks(
     dataset: Dataset,
     catalog: Catalog,
     headers: dict[str, str],
     keys: rules.KeyLookup,
     today: dt.date,
-) -> list[pl.LazyFrame]:
-    out = rules.duplicate_keys(work, dataset, headers)
+) -> list[Check]:
+    out = rules.duplicate_keys(dataset, headers)
     for rule in dataset.rules:
         if isinstance(rule, ReferenceRule):
-            out += rules.reference(work, rule, headers, keys)
+            out += rules.reference(rule, headers, keys)
         elif isinstance(rule, IdBirthDateRule):
-            out += rules.id_birth_date(work, rule, headers)
+            out += rules.id_birth_date(rule, headers)
         elif isinstance(rule, IdSexRule):
-            out += rules.id_sex(work, rule, headers)
+            out += rules.id_sex(rule, headers)
         elif isinstance(rule, StudentNumberIdRule):
-            out += rules.student_number_id(work, rule, headers)
+            out += rules.student_number_id(rule, headers)
         elif isinstance(rule, AgeForGradeRule):
             table = catalog.code_table(dataset.field(rule.grade_field).code_table or "grade")
             usual = {c.code: c.years for c in table.codes if c.years is not None}
-            out += rules.age_for_grade(work, rule, headers, today, usual)
+            out += rules.age_for_grade(rule, headers, today, usual)
         elif isinstance(rule, CompareRule):
-            out += rules.compare(work, rule, headers)
+            out += rules.compare(rule, headers)
         elif isinstance(rule, GroupSumMaxRule):
-            out += rules.group_sum_max(work, rule, headers)
+            out += rules.group_sum_max(rule, headers)
     return out
 
 
-def _scope_problem(
-    work: pl.LazyFrame, dataset: Dataset, header: str, allowed: Sequence[str], org_label: str
-) -> pl.LazyFrame:
+def _scope_check(dataset: Dataset, header: str, allowed: Sequence[str], org_label: str) -> Check:
     value = pl.col(dataset.org_field)
     mask = value.is_not_null() & ~value.is_in(pl.Series(list(allowed), dtype=pl.String).implode())
-    return row_problems(
-        work,
+    return row_check(
         mask,
         field=dataset.org_field,
         column=header,

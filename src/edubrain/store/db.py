@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -45,7 +45,10 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str) -> None:
-    """Bring the database at ``url`` to the newest migration."""
+    """Bring the database at ``url`` to the newest migration (creating an SQLite file's folder)."""
+    engine_url = make_url(url)
+    if engine_url.get_backend_name() == "sqlite" and engine_url.database not in (None, "", ":memory:"):
+        Path(engine_url.database).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), "head")
 
 

@@ -41,14 +41,25 @@ def index_columns(dataset: Dataset, catalog: Catalog) -> list[str]:
 
 
 def row_hashes(table: pa.Table, fields: Sequence[str]) -> pa.Array:
-    """An MD5 hash of each row's field values (nulls distinguished from empty strings)."""
+    """A 64-bit hash of each row's field values (DuckDB's ``hash``), in row order.
+
+    The hash only has to agree with itself within one installation: the index
+    stores the hash of a probe row, and rebuilds itself from the lake when a
+    new DuckDB version hashes the probe differently.
+    """
     con = duckdb.connect()
     try:
         con.register("incoming", table)
-        parts = ", ".join(f"coalesce(cast({_q(f)} as varchar), chr(0))" for f in fields)
-        return con.sql(f"select md5(concat_ws(chr(31), {parts})) as h from incoming").to_arrow_table().column("h").combine_chunks()
+        args = ", ".join(_q(f) for f in fields)
+        hashed = con.sql(f"select hash({args}) as h from incoming").to_arrow_table()
+        return hashed.column("h").combine_chunks()
     finally:
         con.close()
+
+
+def _probe_hash() -> str:
+    probe = pa.table({"s": ["探针"], "i": [1], "f": [1.5], "d": pa.array([19000], pa.date32()), "n": [None]})
+    return str(row_hashes(probe, ["s", "i", "f", "d", "n"])[0].as_py())
 
 
 class KeyIndex:
@@ -66,13 +77,17 @@ class KeyIndex:
         self.catalog = catalog
         self.con = duckdb.connect(str(path))
         self.con.execute("create table if not exists _versions (dataset varchar primary key, version bigint)")
+        self.con.execute("create table if not exists _meta (key varchar primary key, value varchar)")
+        probe = _probe_hash()
+        stored = self.con.execute("select value from _meta where key = 'hash_probe'").fetchall()
+        if not stored or stored[0][0] != probe:
+            self.con.execute("delete from _versions")  # hashes changed: every table is rebuilt on first use
+            self.con.execute("insert or replace into _meta values ('hash_probe', ?)", [probe])
 
     def __enter__(self) -> KeyIndex:
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
     def close(self) -> None:
@@ -88,8 +103,9 @@ class KeyIndex:
         version = self.lake.version(dataset.id)
         if version is not None and version == self._stored_version(dataset.id):
             return
-        cols = [*index_columns(dataset, self.catalog), "_row_hash"]
-        snapshot = self.lake.read(dataset, columns=cols)
+        cols = index_columns(dataset, self.catalog)
+        rows = self.lake.read(dataset, columns=dataset.field_names)
+        snapshot = rows.select(cols).append_column("_row_hash", row_hashes(rows, dataset.field_names))
         self.con.execute("begin")
         self.con.register("snap", snapshot)
         self.con.execute(f"create or replace table {_q(dataset.id)} as select * from snap")
@@ -143,12 +159,17 @@ class KeyIndex:
             if not exists:
                 status = pa.array(["new"] * incoming.num_rows, pa.string())
                 return status, pa.table({k: pa.array([], incoming.schema.field(k).type) for k in key})
-            status = self.con.sql(
-                f"""select case when s.{_q(key[0])} is null then 'new'
+            status = (
+                self.con.sql(
+                    f"""select case when s.{_q(key[0])} is null then 'new'
                                 when s._row_hash = i._row_hash then 'same' else 'changed' end as status
                     from (select *, row_number() over () as __i from inc) i
                     left join {_q(dataset.id)} s on {on} order by __i"""
-            ).to_arrow_table().column("status").combine_chunks()
+                )
+                .to_arrow_table()
+                .column("status")
+                .combine_chunks()
+            )
             if not retire:
                 return status, pa.table({k: pa.array([], incoming.schema.field(k).type) for k in key})
             scope = "" if retire_scope is None else f"and s.{_q(dataset.org_field)} in (select unnest(?))"
@@ -164,7 +185,10 @@ class KeyIndex:
             self.con.unregister("inc")
 
     def apply(self, dataset: Dataset, upserts: pa.Table, retired: pa.Table, version: int) -> None:
-        """Record a committed batch: replace upserted keys, drop retired ones, note the version."""
+        """Record a committed batch: replace upserted keys, drop retired ones, note the version.
+
+        ``upserts`` must carry the index columns and ``_row_hash``.
+        """
         key = dataset.primary_key
         cols = [*index_columns(dataset, self.catalog), "_row_hash"]
         on = " and ".join(f"t.{_q(k)} = x.{_q(k)}" for k in key)

@@ -15,20 +15,20 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
-from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake import CommitProperties, DeltaTable
 from deltalake.exceptions import TableNotFoundError
 
 from edubrain.catalog.models import Dataset, FieldSpec
 from edubrain.errors import LakeError
+from edubrain.store import delta_append
 
 LINEAGE_FIELDS: list[pa.Field] = [
     pa.field("_batch_id", pa.string()),
     pa.field("_org", pa.string()),
     pa.field("_ingested_at", pa.timestamp("us", tz="UTC")),
     pa.field("_source_sha256", pa.string()),
-    pa.field("_row_hash", pa.string()),
 ]
-"""Columns every stored row carries: which batch, organisation, time and file brought it, and its content hash."""
+"""Columns every stored row carries: which batch, organisation, time and file brought it."""
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "string": pa.string(),
@@ -155,13 +155,7 @@ class Lake:
         table = self._table(dataset.id)
         upserts = upserts.cast(lake_schema(dataset))
         if table is None or (delete_keys.num_rows == 0 and not replaces_stored):
-            write_deltalake(
-                str(self.table_path(dataset.id)),
-                upserts,
-                mode="append",
-                schema_mode=None,
-                commit_properties=props,
-            )
+            delta_append.append(self.table_path(dataset.id), upserts, props)
         else:
             self._merge(table, dataset, upserts, delete_keys, props)
         version = self.version(dataset.id)
@@ -176,9 +170,7 @@ class Lake:
     ) -> None:
         key = dataset.primary_key
         deletes = delete_keys.select(key)
-        filler = {
-            f.name: pa.nulls(deletes.num_rows, f.type) for f in lake_schema(dataset) if f.name not in key
-        }
+        filler = {f.name: pa.nulls(deletes.num_rows, f.type) for f in lake_schema(dataset) if f.name not in key}
         deletes = pa.table(
             {**{k: deletes.column(k) for k in key}, **filler}, schema=lake_schema(dataset)
         ).append_column("_op", pa.array(["delete"] * deletes.num_rows, pa.string()))

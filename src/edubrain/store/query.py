@@ -32,7 +32,10 @@ def resolve_as_of(sql: str, catalog: Catalog, as_of: list[str]) -> dict[str, int
     for item in as_of:
         name, _, number = item.rpartition("=")
         if not number.isdigit():
-            raise QueryError(f"--as-of 的值 {item!r} 无效：应为 版本号 或 数据集=版本号", f"Invalid --as-of {item!r}: use N or DATASET=N")
+            raise QueryError(
+                f"--as-of 的值 {item!r} 无效：应为 版本号 或 数据集=版本号",
+                f"Invalid --as-of {item!r}: use N or DATASET=N",
+            )
         if not name:
             named = datasets_named(sql, catalog)
             if len(named) != 1:

@@ -1,0 +1,98 @@
+"""Drawing a year's fitness test rows for a district (see :mod:`edubrain.synth.fitness`)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import polars as pl
+
+from edubrain.synth.fitness import (
+    DECIMALS,
+    EXEMPT,
+    LIMITS,
+    SPREAD,
+    anchors,
+    body_band,
+    items_for,
+    target_excellent_good,
+    total_points,
+)
+from edubrain.synth.rng import stream
+
+SCHOOL_SD = 0.15
+"""Standard deviation of a school's effect on fitness (PE provision)."""
+FIT_WEIGHT, BMI_DRAG = 0.7, 0.3
+
+
+def _body(n: int, stature: np.ndarray, bmi_z: np.ndarray, sex: int, grade: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    band = body_band(sex, grade)
+    height = band["height_mean_cm"] + band["height_sd_cm"] * (0.9 * stature + 0.44 * rng.normal(0, 1, n))
+    bmi = np.exp(band["bmi_log_mean"] + band["bmi_log_sd"] * (0.9 * bmi_z + 0.44 * rng.normal(0, 1, n)))
+    height = np.clip(np.round(height, 1), 80, 230)
+    weight = np.clip(np.round(bmi * (height / 100) ** 2, 1), 10, 200)
+    return height, weight
+
+
+def _items(
+    n: int, fit: np.ndarray, bmi_z: np.ndarray, shift: np.ndarray, sex: int, grade: int, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    out = {}
+    base = FIT_WEIGHT * (fit - BMI_DRAG * bmi_z)
+    for item in items_for(grade, sex):
+        x60, x100 = anchors()[(item, sex, grade)]
+        q = shift + SPREAD * (base + 0.7 * rng.normal(0, 1, n))
+        value = np.clip(x60 + (x100 - x60) * q, *LIMITS[item])
+        out[item] = np.round(value, DECIMALS.get(item, 0))
+    return out
+
+
+@cache
+def year_shift(year: int) -> float:
+    """Mean position on the pass-to-full scale that gives the year's target share of 优秀+良好 (bisection)."""
+    target = target_excellent_good(year)
+    lo, hi = -1.0, 2.0
+    for _ in range(20):
+        mid = (lo + hi) / 2
+        share = _sample_share(mid)
+        lo, hi = (mid, hi) if share < target else (lo, mid)
+    return (lo + hi) / 2
+
+
+def _sample_share(shift: float) -> float:
+    """Share of 优秀+良好 in a fixed reference sample (500 pupils per grade and sex) at ``shift``."""
+    shares = []
+    for grade in range(1, 13):
+        for sex in (1, 2):
+            rng = stream(0, "fitness-calibration", grade, sex)
+            n = 500
+            fit, bmi_z, stature = rng.normal(0, 1, n), rng.normal(0, 1, n), rng.normal(0, 1, n)
+            school = rng.normal(0, SCHOOL_SD, n)
+            height, weight = _body(n, stature, bmi_z, sex, grade, rng)
+            rows = pl.DataFrame({"height_cm": height, "weight_kg": weight, **_items(n, fit, bmi_z, shift + school, sex, grade, rng)})
+            shares.append(float(np.mean(total_points(rows, sex, grade) >= 80)))
+    return float(np.mean(shares))
+
+
+def fitness_tests(students: pl.DataFrame, seed: int, district_index: int, year: int) -> pl.DataFrame:
+    """One row per pupil of the year's roster (catalog columns of ``fitness_tests``)."""
+    rng = stream(seed, "fitness", district_index, year)
+    schools = students.get_column("school").unique().sort()
+    effect = dict(zip(schools.to_list(), stream(seed, "fitness-school", district_index).normal(0, SCHOOL_SD, 100_000)[: len(schools)], strict=True))
+    frames = []
+    shift = year_shift(year)
+    for (grade_index, male), part in students.group_by("grade", "male", maintain_order=True):
+        grade, sex, n = int(grade_index) + 1, 1 if male else 2, part.height
+        school_shift = part.get_column("school").replace_strict(effect, return_dtype=pl.Float64).to_numpy()
+        fit, bmi_z = part.get_column("fit").to_numpy(), part.get_column("bmi").to_numpy()
+        height, weight = _body(n, part.get_column("stature").to_numpy(), bmi_z, sex, grade, rng)
+        exempt = rng.random(n) < EXEMPT
+        items = _items(n, fit, bmi_z, shift + school_shift, sex, grade, rng)
+        columns = {k: pl.Series(k, v).set(pl.Series(exempt), None) for k, v in items.items()}
+        frames.append(
+            part.select("student_id", pl.col("school").alias("school_code"), "class_id", "grade_code", "sex_code").with_columns(
+                pl.Series("height_cm", height), pl.Series("weight_kg", weight), *columns.values(), pl.Series("exempt", exempt)
+            )
+        )
+    out = pl.concat(frames, how="diagonal_relaxed")
+    return out.with_columns(pl.lit(year, pl.Int64).alias("school_year"))

@@ -1,0 +1,123 @@
+"""Writing tables the way submitters send them: CSV (UTF-8 or GBK) and the catalog's Excel templates."""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import polars as pl
+from openpyxl.utils import get_column_letter
+
+from edubrain.catalog.models import Dataset
+from edubrain.catalog.registry import Catalog
+
+FORMATS = ("utf8", "utf8-bom", "gbk", "xlsx")
+"""``utf8``: UTF-8 CSV with field names; ``utf8-bom``: UTF-8 CSV with BOM and Chinese headers;
+``gbk``: GBK CSV with Chinese headers; ``xlsx``: the catalog's Excel template filled in."""
+DATA_SHEET = "xl/worksheets/sheet1.xml"
+"""The template's data sheet (the first)."""
+SUFFIX = {"utf8": ".csv", "utf8-bom": ".csv", "gbk": ".csv", "xlsx": ".xlsx"}
+
+
+@dataclass(frozen=True)
+class Written:
+    """One file written: where, in which format, with how many data rows."""
+
+    path: Path
+    file_format: str
+    rows: int
+
+
+def headers(dataset: Dataset, file_format: str) -> list[str]:
+    """The header row for ``dataset`` in ``file_format``."""
+    if file_format == "utf8":
+        return list(dataset.field_names)
+    return [spec.title_zh for spec in dataset.fields]
+
+
+def as_text(frame: pl.DataFrame, dataset: Dataset, chinese: bool) -> pl.DataFrame:
+    """The dataset's columns as submitters write them: dates ISO, booleans 是/否 or true/false."""
+    yes, no = ("是", "否") if chinese else ("true", "false")
+    exprs = []
+    for spec in dataset.fields:
+        col = pl.col(spec.name) if spec.name in frame.columns else pl.lit(None, pl.String).alias(spec.name)
+        if spec.type == "boolean":
+            col = pl.when(col).then(pl.lit(yes)).when(~col).then(pl.lit(no)).otherwise(None).alias(spec.name)
+        elif spec.type == "number":
+            col = col.cast(pl.Float64).round(2).cast(pl.String).str.replace(r"\.0$", "").alias(spec.name)
+        exprs.append(col.cast(pl.String))
+    return frame.select(exprs)
+
+
+class TableWriter:
+    """Writes tables under an output folder.
+
+    Args:
+        root: The output folder.
+        catalog: The catalog (fields and Excel templates).
+    """
+
+    def __init__(self, root: Path, catalog: Catalog) -> None:
+        self.root = root
+        self.catalog = catalog
+        self._templates: dict[str, bytes] = {}
+
+    def write(self, frame: pl.DataFrame, dataset_id: str, relative: str, file_format: str) -> Written:
+        """Write ``frame`` (catalog columns) to ``root/relative`` + suffix in ``file_format``."""
+        dataset = self.catalog.dataset(dataset_id)
+        path = self.root / (relative + SUFFIX[file_format])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = as_text(frame, dataset, chinese=file_format != "utf8")
+        text.columns = headers(dataset, file_format)
+        if file_format == "xlsx":
+            self._write_xlsx(text, dataset, path)
+        else:
+            csv = text.write_csv(quote_style="necessary")
+            encoding = {"utf8": "utf-8", "utf8-bom": "utf-8-sig", "gbk": "gbk"}[file_format]
+            path.write_bytes(csv.encode(encoding))
+        return Written(path, file_format, frame.height)
+
+    def template(self, dataset: Dataset) -> bytes:
+        """The catalog's Excel template of ``dataset`` (made once, kept in memory)."""
+        if dataset.id not in self._templates:
+            from edubrain.catalog.template_xlsx import write_template
+
+            with tempfile.TemporaryDirectory() as folder:
+                path = write_template(dataset, self.catalog, Path(folder) / "t.xlsx", "zh")
+                self._templates[dataset.id] = path.read_bytes()
+        return self._templates[dataset.id]
+
+    def _write_xlsx(self, text: pl.DataFrame, dataset: Dataset, path: Path) -> None:
+        """Fill the template's data sheet: its XML gets the rows as inline strings and numbers.
+
+        Writing the sheet XML directly keeps the template whole (prompts,
+        drop-downs, instructions, code sheet) and costs milliseconds a file.
+        """
+        numeric = [s.type in ("integer", "number") for s in dataset.fields]
+        letters = [get_column_letter(i + 1) for i in range(len(numeric))]
+        rows = []
+        for r, values in enumerate(text.iter_rows(), start=2):
+            cells = []
+            for letter, is_number, value in zip(letters, numeric, values, strict=True):
+                if value is None:
+                    continue
+                if is_number:
+                    cells.append(f'<c r="{letter}{r}"><v>{value}</v></c>')
+                else:
+                    cells.append(f'<c r="{letter}{r}" t="inlineStr"><is><t>{escape(value)}</t></is></c>')
+            rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+        last = f"{letters[-1]}{text.height + 1}"
+        with zipfile.ZipFile(io.BytesIO(self.template(dataset))) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == DATA_SHEET:
+                    sheet = data.decode("utf-8")
+                    sheet = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{last}" />', sheet, count=1)
+                    sheet = sheet.replace("</sheetData>", "".join(rows) + "</sheetData>", 1)
+                    data = sheet.encode("utf-8")
+                out.writestr(item, data)

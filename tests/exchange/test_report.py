@@ -42,10 +42,8 @@ def test_report_unmapped_header_is_one_file_level_group_listed_first(check: Vali
 
 
 def test_report_file_level_groups_precede_larger_row_groups(check: Validator) -> None:
-    table = [
-        ["班级编号", "学校标识码", "学年", "备注"],
-        *[[*row[:3], "x"] for row in _classes(50, school=MISSING_SCHOOL)],
-    ]
+    rows = _classes(50, school=MISSING_SCHOOL)
+    table = [["班级编号", "学校标识码", "学年", "班级名称", "备注"], *[[*row[:3], row[4], "x"] for row in rows]]
     groups = group_problems(check("classes", table).problems)
     assert {g.rule for g in groups[:2]} == {"unmapped_header", "missing_required_column"}
     assert [(g.rule, g.count) for g in groups[2:]] == [("reference", 50)]

@@ -95,8 +95,15 @@ class SequenceBook:
         return out
 
 
+def padded(values: np.ndarray, width: int) -> np.ndarray:
+    """Integers as zero-padded decimal strings (also for an empty array)."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=f"<U{width}")
+    return np.char.zfill(values.astype(np.int64).astype(str), width)
+
+
 def phones(rng: np.random.Generator, n: int) -> np.ndarray:
     """Mobile numbers ``1[3-9]x xxxx xxxx`` (fictional)."""
     second = rng.integers(3, 10, n)
     rest = rng.integers(0, 10**9, n)
-    return np.char.add(np.char.add("1", second.astype(str)), np.char.zfill(rest.astype(str), 9))
+    return np.char.add(np.char.add("1", second.astype(str)), padded(rest, 9))

@@ -7,7 +7,7 @@ import polars as pl
 
 from edubrain.synth.config import SynthConfig
 from edubrain.synth.facts import District
-from edubrain.synth.ids import SequenceBook, date_days, id_numbers, phones
+from edubrain.synth.ids import SequenceBook, date_days, id_numbers, padded, phones
 from edubrain.synth.names import full_names
 from edubrain.synth.rng import stream
 from edubrain.synth.teaching import TEACHERS_PER_CLASS, TEACHERS_PER_SCHOOL, teacher_subject_shares
@@ -66,7 +66,7 @@ class TeacherModel:
         return staff.with_columns(_titles(staff, year))
 
     def _hire(self, rng: np.random.Generator, need: pl.DataFrame, year: int, *, first: bool) -> pl.DataFrame:
-        school = np.repeat(need.get_column("school").to_numpy(), need.get_column("need").to_numpy())
+        school = np.repeat(need.get_column("school").to_numpy(), need.get_column("need").to_numpy()).astype(str)
         stage = np.repeat(need.get_column("stage").to_numpy(), need.get_column("need").to_numpy()).astype(np.int8)
         n = len(school)
         male = rng.random(n) >= np.vectorize(FEMALE_SHARE.get)(stage) if n else np.zeros(0, bool)
@@ -86,7 +86,7 @@ class TeacherModel:
         self.serial += n
         return pl.DataFrame(
             {
-                "teacher_id": np.char.add(f"T{self.district.index + 1:02d}", np.char.zfill(serial.astype(str), 7)),
+                "teacher_id": np.char.add(f"T{self.district.index + 1:02d}", padded(serial, 7)),
                 "name": full_names(rng, male, "adult"),
                 "male": male,
                 "birth_day": birth,
@@ -100,7 +100,7 @@ class TeacherModel:
                 "rank_offset": rng.normal(0, 3, n),
                 "is_principal": np.zeros(n, dtype=bool),
             },
-            schema_overrides={"stage": pl.Int8, "birth_day": pl.Int64, "hire_day": pl.Int64},
+            schema_overrides={"stage": pl.Int8, "birth_day": pl.Int64, "hire_day": pl.Int64, "school": pl.String},
         )
 
 

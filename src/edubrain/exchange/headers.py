@@ -22,7 +22,8 @@ def normalise_header(text: str) -> str:
         'studentid'
     """
     folded = unicodedata.normalize("NFKC", text).strip().lower()
-    return _IGNORED.sub("", _BRACKETED.sub("", folded)) or folded
+    stripped = _IGNORED.sub("", _BRACKETED.sub("", folded)) or folded
+    return unicodedata.normalize("NFKC", stripped)
 
 
 @dataclass

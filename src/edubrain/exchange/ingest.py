@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import signal
 import uuid
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -78,12 +79,57 @@ def ingest_file(
         InputFileError, UnknownDatasetError, UnknownOrganisationError, ScopeError:
             nothing was read or stored.
     """
-    dataset = home.catalog.dataset(dataset_id)
+    home.catalog.dataset(dataset_id)
     home.ensure_initialised()
     source = read_source(path, sheet=sheet)
-    with home.write_lock(), home.key_index() as index, session_scope(home.engine) as session:
-        settle_pending(home, index)
-        org = resolve_organisation(session, index, org_code)
+    with Exchange(home) as exchange:
+        return exchange.submit(source, dataset_id, org_code, mode=mode, accept_valid=accept_valid)
+
+
+class Exchange:
+    """A writing session: holds the lake's writer lock and the key index for many submissions.
+
+    One file is one batch either way; a session saves reopening the lock,
+    the index and the tables for each file, which matters when a loader
+    submits thousands of school files.
+
+    Example:
+        >>> with Exchange(home) as exchange:  # doctest: +SKIP
+        ...     exchange.submit(read_source(path), "students", "1101080001")
+    """
+
+    def __init__(self, home: Home) -> None:
+        self.home = home
+        self._stack = ExitStack()
+        self.index: KeyIndex | None = None
+
+    def __enter__(self) -> Exchange:
+        self.home.ensure_initialised()
+        self._stack.enter_context(self.home.write_lock())
+        self.index = self._stack.enter_context(self.home.key_index())
+        settle_pending(self.home, self.index)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.index = None
+        self._stack.close()
+
+    def submit(
+        self,
+        source: SourceTable,
+        dataset_id: str,
+        org_code: str,
+        *,
+        mode: Mode = "upsert",
+        accept_valid: bool = False,
+    ) -> IngestResult:
+        """Validate ``source`` and commit it as one batch (see :func:`ingest_file`)."""
+        if self.index is None:
+            raise RuntimeError("Exchange.submit needs an open session (use it as a context manager)")
+        home, index = self.home, self.index
+        dataset = home.catalog.dataset(dataset_id)
+        with session_scope(home.engine) as session:
+            org = resolve_organisation(session, index, org_code)
         check_may_submit(org, dataset)
         allowed = scope_values(org, dataset, index)
         checked = validate(
@@ -94,25 +140,21 @@ def ingest_file(
             allowed_orgs=allowed,
             org_label=f"{org.name_zh}（{org.code}）",
         )
-    return _commit(home, source, dataset, org, checked, allowed, mode=mode, accept_valid=accept_valid)
+        report = _new_report(source, dataset, org, checked, mode)
+        if checked.problems.height and (not accept_valid or checked.file_level_failed):
+            report.rows_accepted, report.rows_rejected = 0, report.rows_read
+            report.message_zh = f"校验未通过，共 {checked.problems.height} 个问题，未存储任何数据"
+            report.message_en = f"Rejected: {checked.problems.height} problems; nothing was stored"
+            _record(home, report, status="rejected")
+            return IngestResult(report, checked.problems)
+        _store(home, index, dataset, checked.accepted(), report, allowed)
+        return IngestResult(report, checked.problems)
 
 
-def _commit(
-    home: Home,
-    source: SourceTable,
-    dataset: Dataset,
-    org: OrgRef,
-    checked: Validation,
-    allowed: list[str] | None,
-    *,
-    mode: Mode,
-    accept_valid: bool,
-) -> IngestResult:
-    batch_id = uuid.uuid4().hex
-    rows_read = checked.rows.height
-    accepted = checked.accepted()
-    report = SubmissionReport(
-        batch_id=batch_id,
+def _new_report(source: SourceTable, dataset: Dataset, org: OrgRef, checked: Validation, mode: str) -> SubmissionReport:
+    accepted = checked.accepted().height
+    return SubmissionReport(
+        batch_id=uuid.uuid4().hex,
         dataset=dataset.id,
         org=org.code,
         file=source.name,
@@ -121,59 +163,54 @@ def _commit(
         sha256=source.sha256,
         mode=mode,
         status="rejected",
-        rows_read=rows_read,
-        rows_accepted=accepted.height,
-        rows_rejected=rows_read - accepted.height,
+        rows_read=checked.rows.height,
+        rows_accepted=accepted,
+        rows_rejected=checked.rows.height - accepted,
         problem_count=checked.problems.height,
         groups=group_problems(checked.problems),
     )
-    if checked.problems.height and (not accept_valid or checked.file_level_failed):
-        report.rows_accepted = 0
-        report.rows_rejected = rows_read
-        report.message_zh = f"校验未通过，共 {checked.problems.height} 个问题，未存储任何数据"
-        report.message_en = f"Rejected: {checked.problems.height} problems; nothing was stored"
-        _record(home, report, status="rejected")
-        return IngestResult(report, checked.problems)
-    with home.write_lock(), home.key_index() as index:
-        settle_pending(home, index)
-        rows = _lake_rows(accepted, dataset, batch_id, org.code, source.sha256)
-        hashes = row_hashes(rows, dataset.field_names)
-        keyed = rows.select(dataset.primary_key).append_column("_row_hash", hashes)
-        status, retired = index.diff(dataset, keyed, allowed, retire=mode == "replace-scope")
-        counts = pl.Series(status).value_counts().rows()
-        tally = {str(name): int(n) for name, n in counts}
-        report.rows_added, report.rows_changed = tally.get("new", 0), tally.get("changed", 0)
-        report.rows_retired = retired.num_rows
-        if tally.get("same", 0):
-            keep = pa.compute.not_equal(status, "same")
-            rows, hashes = rows.filter(keep), hashes.filter(keep)
-        upserts = rows
-        if upserts.num_rows == 0 and retired.num_rows == 0:
-            report.status = "unchanged"
-            report.version = home.lake.version(dataset.id)
-            report.message_zh = "内容与已存储的数据相同，未产生新版本"
-            report.message_en = "Same content as stored: no new version"
-            _record(home, report, status="unchanged")
-            return IngestResult(report, checked.problems)
-        _record(home, report, status="pending")
-        _fault_point("before_lake_commit")
-        version = home.lake.commit(
-            dataset, upserts, retired, _commit_metadata(report), replaces_stored=report.rows_changed > 0
-        )
-        _fault_point("after_lake_commit")
-        indexed = upserts.select(index_columns(dataset, home.catalog)).append_column("_row_hash", hashes)
-        index.apply(dataset, indexed, retired, version)
-        report.status, report.version = "committed", version
-        report.message_zh = (
-            f"已提交为版本 {version}：新增 {report.rows_added} 行，更新 {report.rows_changed} 行，"
-            f"退出 {report.rows_retired} 行"
-        )
-        report.message_en = (
-            f"Committed as version {version}: {report.rows_added} added, {report.rows_changed} changed, "
-            f"{report.rows_retired} retired"
-        )
-        _record(home, report, status="committed")
-    return IngestResult(report, checked.problems)
+
+
+def _store(
+    home: Home,
+    index: KeyIndex,
+    dataset: Dataset,
+    accepted: pl.DataFrame,
+    report: SubmissionReport,
+    allowed: list[str] | None,
+) -> None:
+    """Diff the accepted rows against the stored ones and commit the difference as one version."""
+    rows = _lake_rows(accepted, dataset, report.batch_id, report.org, report.sha256)
+    hashes = row_hashes(rows, dataset.field_names)
+    keyed = rows.select(dataset.primary_key).append_column("_row_hash", hashes)
+    status, retired = index.diff(dataset, keyed, allowed, retire=report.mode == "replace-scope")
+    tally = {str(name): int(n) for name, n in pl.Series(status).value_counts().rows()}
+    report.rows_added, report.rows_changed = tally.get("new", 0), tally.get("changed", 0)
+    report.rows_retired = retired.num_rows
+    if tally.get("same", 0):
+        keep = pa.compute.not_equal(status, "same")
+        rows, hashes = rows.filter(keep), hashes.filter(keep)
+    if rows.num_rows == 0 and retired.num_rows == 0:
+        report.status, report.version = "unchanged", index.version(dataset)
+        report.message_zh = "内容与已存储的数据相同，未产生新版本"
+        report.message_en = "Same content as stored: no new version"
+        _record(home, report, status="unchanged")
+        return
+    _record(home, report, status="pending")
+    _fault_point("before_lake_commit")
+    version = home.lake.commit(
+        dataset, rows, retired, _commit_metadata(report), replaces_stored=report.rows_changed > 0
+    )
+    _fault_point("after_lake_commit")
+    indexed = rows.select(index_columns(dataset, home.catalog)).append_column("_row_hash", hashes)
+    index.apply(dataset, indexed, retired, version)
+    report.status, report.version = "committed", version
+    report.message_zh = f"已提交为版本 {version}：新增 {report.rows_added} 行，更新 {report.rows_changed} 行，退出 {report.rows_retired} 行"
+    report.message_en = (
+        f"Committed as version {version}: {report.rows_added} added, {report.rows_changed} changed, "
+        f"{report.rows_retired} retired"
+    )
+    _record(home, report, status="committed")
 
 
 def _lake_rows(accepted: pl.DataFrame, dataset: Dataset, batch_id: str, org: str, sha: str) -> pa.Table:

@@ -60,7 +60,14 @@ def detect_encoding(data: bytes) -> tuple[str, str]:
         InputFileError: the bytes are neither UTF-8 nor GB18030.
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig", data[3:].decode("utf-8", errors="strict")
+        try:
+            return "utf-8-sig", data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                f"文件以 UTF-8 BOM 开头，但第 {exc.start + 3} 字节附近不是 UTF-8",
+                f"The file starts with a UTF-8 BOM but is not UTF-8 near byte {exc.start + 3}",
+                byte=exc.start + 3,
+            ) from exc
     try:
         return "utf-8", data.decode("utf-8")
     except UnicodeDecodeError:
@@ -107,7 +114,8 @@ def read_source(path: Path, sheet: str | None = None) -> SourceTable:
         )
     if not headers:
         raise InputFileError(f"文件 {path.name} 没有表头", f"File {path.name} has no header row", file=str(path))
-    return SourceTable(frame, headers, suffix.lstrip(".").replace("ndjson", "jsonl"), encoding, sha, path.name)
+    file_format = {".txt": "csv", ".ndjson": "jsonl"}.get(suffix, suffix.lstrip("."))
+    return SourceTable(frame, headers, file_format, encoding, sha, path.name)
 
 
 def _read_csv(data: bytes, path: Path) -> tuple[str, list[str], pl.DataFrame]:
@@ -118,6 +126,7 @@ def _read_csv(data: bytes, path: Path) -> tuple[str, list[str], pl.DataFrame]:
     decoded by :func:`detect_encoding`.
     """
     if data.startswith(b"\xef\xbb\xbf"):
+        detect_encoding(data)  # a BOM followed by bytes that are not UTF-8 is an error
         encoding, utf8 = "utf-8-sig", data[3:]
     else:
         encoding, utf8 = "utf-8", data
@@ -162,7 +171,24 @@ def _parse_csv(utf8: bytes, path: Path) -> tuple[list[str], pl.DataFrame]:
             f"CSV file {path.name} cannot be parsed: {exc}",
             file=str(path),
         ) from exc
-    return headers, frame.with_row_index(ROW_COLUMN, offset=2)
+    return _drop_blank(*_drop_trailing_empty_columns(headers, frame.with_row_index(ROW_COLUMN, offset=2)))
+
+
+def _drop_trailing_empty_columns(headers: list[str], frame: pl.DataFrame) -> tuple[list[str], pl.DataFrame]:
+    """Drop columns at the end with no header and no value (a spreadsheet's trailing comma)."""
+    while headers and not headers[-1] and frame.get_column(f"c{len(headers) - 1}").null_count() == frame.height:
+        frame = frame.drop(f"c{len(headers) - 1}")
+        headers = headers[:-1]
+    return headers, frame
+
+
+def _drop_blank(headers: list[str], frame: pl.DataFrame) -> tuple[list[str], pl.DataFrame]:
+    """Drop rows with no value at all; row numbers were taken before, so they stay as in the file."""
+    values = [c for c in frame.columns if c != ROW_COLUMN]
+    if not values:
+        return headers, frame
+    blank = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in values)
+    return headers, frame.filter(~blank)
 
 
 def _cell_text(value: object) -> str | None:
@@ -219,7 +245,7 @@ def _read_xlsx(data: bytes, path: Path, sheet: str | None) -> tuple[list[str], p
 
 
 def _read_jsonl(text: str, path: Path) -> tuple[list[str], pl.DataFrame]:
-    lines = text.splitlines()
+    lines = [line.rstrip("\r") for line in text.split("\n")]  # not splitlines(): U+2028 may sit inside a string
     line_numbers = [n for n, line in enumerate(lines, start=1) if line.strip()]
     if not line_numbers:
         return [], pl.DataFrame()

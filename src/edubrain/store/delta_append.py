@@ -80,8 +80,15 @@ def _write_part(folder: Path, part: pa.Table) -> AddAction:
     )
 
 
-def append(table_path: Path, data: pa.Table, props: CommitProperties) -> None:
-    """Write ``data`` as new Parquet files and commit them as one Delta append (creating the table if needed)."""
+def append(table_path: Path, table: DeltaTable | None, data: pa.Table, props: CommitProperties) -> None:
+    """Write ``data`` as new Parquet files and commit them as one Delta append.
+
+    Args:
+        table_path: The table's folder.
+        table: The open table, or None to create it with this commit.
+        data: The rows, in the table's schema.
+        props: Commit properties (EduBrain's metadata).
+    """
     table_path.mkdir(parents=True, exist_ok=True)
     parts = max(1, min(os.cpu_count() or 1, math.ceil(data.num_rows / ROWS_PER_FILE)))
     size = math.ceil(data.num_rows / parts) if data.num_rows else 0
@@ -89,10 +96,8 @@ def append(table_path: Path, data: pa.Table, props: CommitProperties) -> None:
     with ThreadPoolExecutor(len(slices)) as pool:
         actions: list[AddAction | RemoveAction] = list(pool.map(lambda part: _write_part(table_path, part), slices))
     schema = Schema.from_arrow(data.schema)
-    if DeltaTable.is_deltatable(str(table_path)):
-        DeltaTable(str(table_path)).create_write_transaction(
-            actions, mode="append", schema=schema, commit_properties=props
-        )
+    if table is not None:
+        table.create_write_transaction(actions, mode="append", schema=schema, commit_properties=props)
     else:
         adds = [a for a in actions if isinstance(a, AddAction)]
         create_table_with_add_actions(str(table_path), schema, adds, mode="append", commit_properties=props)

@@ -12,6 +12,7 @@ and the index update, say).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 
@@ -47,16 +48,23 @@ def row_hashes(table: pa.Table, fields: Sequence[str]) -> pa.Array:
     stores the hash of a probe row, and rebuilds itself from the lake when a
     new DuckDB version hashes the probe differently.
     """
-    con = duckdb.connect()
+    cursor = _hashing_connection().cursor()
     try:
-        con.register("incoming", table)
+        cursor.register("incoming", table)
         args = ", ".join(_q(f) for f in fields)
-        hashed = con.sql(f"select hash({args}) as h from incoming").to_arrow_table()
+        hashed = cursor.sql(f"select hash({args}) as h from incoming").to_arrow_table()
         return hashed.column("h").combine_chunks()
     finally:
-        con.close()
+        cursor.close()
 
 
+@lru_cache(maxsize=1)
+def _hashing_connection() -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB per process for hashing (made on first use; a cursor per call)."""
+    return duckdb.connect()
+
+
+@lru_cache(maxsize=1)
 def _probe_hash() -> str:
     probe = pa.table({"s": ["探针"], "i": [1], "f": [1.5], "d": pa.array([19000], pa.date32()), "n": [None]})
     return str(row_hashes(probe, ["s", "i", "f", "d", "n"])[0].as_py())
@@ -75,6 +83,8 @@ class KeyIndex:
         self.path = path
         self.lake = lake
         self.catalog = catalog
+        self._known: dict[str, int | None] = {}
+        self._stored: dict[str, int | None] = {}
         self.con = duckdb.connect(str(path))
         self.con.execute("create table if not exists _versions (dataset varchar primary key, version bigint)")
         self.con.execute("create table if not exists _meta (key varchar primary key, value varchar)")
@@ -95,13 +105,21 @@ class KeyIndex:
         self.con.close()
 
     def _stored_version(self, dataset_id: str) -> int | None:
-        rows = self.con.execute("select version from _versions where dataset = ?", [dataset_id]).fetchall()
-        return int(rows[0][0]) if rows else None
+        if dataset_id not in self._stored:
+            rows = self.con.execute("select version from _versions where dataset = ?", [dataset_id]).fetchall()
+            self._stored[dataset_id] = int(rows[0][0]) if rows else None
+        return self._stored[dataset_id]
+
+    def version(self, dataset: Dataset) -> int | None:
+        """The lake version of ``dataset`` (read once per session: writers hold the lake's lock)."""
+        if dataset.id not in self._known:
+            self._known[dataset.id] = self.lake.version(dataset.id)
+        return self._known[dataset.id]
 
     def sync(self, dataset: Dataset) -> None:
         """Rebuild the index of ``dataset`` from the lake if it does not reflect the newest version."""
-        version = self.lake.version(dataset.id)
-        if version is not None and version == self._stored_version(dataset.id):
+        version = self.version(dataset)
+        if version == self._stored_version(dataset.id):
             return
         cols = index_columns(dataset, self.catalog)
         rows = self.lake.read(dataset, columns=dataset.field_names)
@@ -114,6 +132,7 @@ class KeyIndex:
         self.con.execute("commit")
 
     def _set_version(self, dataset_id: str, version: int | None) -> None:
+        self._stored.pop(dataset_id, None)  # read back after the transaction commits
         self.con.execute("delete from _versions where dataset = ?", [dataset_id])
         if version is not None:
             self.con.execute("insert into _versions values (?, ?)", [dataset_id, version])
@@ -205,8 +224,10 @@ class KeyIndex:
                 self.con.execute(f"insert into {_q(dataset.id)} select * from up")
             self._set_version(dataset.id, version)
             self.con.execute("commit")
+            self._known[dataset.id] = version
         except BaseException:
             self.con.execute("rollback")
+            self._stored.pop(dataset.id, None)
             raise
         finally:
             for name in ("up", "gone"):

@@ -138,6 +138,6 @@ def year_tables(
         ),
         "school_infrastructure": infrastructure(schools, classes, seed, district_index, year),
         "exam_scores": exam_scores(students, schools, seed, district_index, year),
-        "fitness_tests": fitness_tests(students, seed, district_index, year).rename({"grade_code": "grade", "sex_code": "sex"}),
+        "fitness_tests": fitness_tests(students, seed, district_index, year),
         "student_status_changes": changes_dataset(state.events),
     }

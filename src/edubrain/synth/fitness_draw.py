@@ -9,6 +9,7 @@ import polars as pl
 
 from edubrain.synth.fitness import (
     DECIMALS,
+    ITEMS,
     EXEMPT,
     LIMITS,
     SPREAD,
@@ -77,22 +78,32 @@ def _sample_share(shift: float) -> float:
 def fitness_tests(students: pl.DataFrame, seed: int, district_index: int, year: int) -> pl.DataFrame:
     """One row per pupil of the year's roster (catalog columns of ``fitness_tests``)."""
     rng = stream(seed, "fitness", district_index, year)
-    schools = students.get_column("school").unique().sort()
-    effect = dict(zip(schools.to_list(), stream(seed, "fitness-school", district_index).normal(0, SCHOOL_SD, 100_000)[: len(schools)], strict=True))
-    frames = []
+    n = students.height
+    codes = students.get_column("school").to_numpy()
+    schools, school_index = np.unique(codes, return_inverse=True)
+    school_shift = stream(seed, "fitness-school", district_index).normal(0, SCHOOL_SD, 100_000)[school_index]
+    grade = students.get_column("grade").to_numpy().astype(np.int64) + 1
+    sex = np.where(students.get_column("male").to_numpy(), 1, 2)
+    fit, bmi_z = students.get_column("fit").to_numpy(), students.get_column("bmi").to_numpy()
+    stature = students.get_column("stature").to_numpy()
+    height, weight = np.empty(n), np.empty(n)
+    values = {item: np.full(n, np.nan) for item in ITEMS}
     shift = year_shift(year)
-    for (grade_index, male), part in students.group_by("grade", "male", maintain_order=True):
-        grade, sex, n = int(grade_index) + 1, 1 if male else 2, part.height
-        school_shift = part.get_column("school").replace_strict(effect, return_dtype=pl.Float64).to_numpy()
-        fit, bmi_z = part.get_column("fit").to_numpy(), part.get_column("bmi").to_numpy()
-        height, weight = _body(n, part.get_column("stature").to_numpy(), bmi_z, sex, grade, rng)
-        exempt = rng.random(n) < EXEMPT
-        items = _items(n, fit, bmi_z, shift + school_shift, sex, grade, rng)
-        columns = {k: pl.Series(k, v).set(pl.Series(exempt), None) for k, v in items.items()}
-        frames.append(
-            part.select("student_id", pl.col("school").alias("school_code"), "class_id", "grade_code", "sex_code").with_columns(
-                pl.Series("height_cm", height), pl.Series("weight_kg", weight), *columns.values(), pl.Series("exempt", exempt)
-            )
-        )
-    out = pl.concat(frames, how="diagonal_relaxed")
-    return out.with_columns(pl.lit(year, pl.Int64).alias("school_year"))
+    for g in range(1, 13):
+        for s in (1, 2):
+            idx = np.flatnonzero((grade == g) & (sex == s))
+            if not len(idx):
+                continue
+            height[idx], weight[idx] = _body(len(idx), stature[idx], bmi_z[idx], s, g, rng)
+            for item, v in _items(len(idx), fit[idx], bmi_z[idx], shift + school_shift[idx], s, g, rng).items():
+                values[item][idx] = v
+    exempt = rng.random(n) < EXEMPT
+    del schools
+    items = [pl.Series(k, np.where(exempt, np.nan, v)).fill_nan(None) for k, v in values.items()]
+    return students.select(
+        "student_id", pl.col("school").alias("school_code"), "class_id", pl.col("grade_code").alias("grade"),
+        pl.col("sex_code").alias("sex"),
+    ).with_columns(
+        pl.lit(year, pl.Int64).alias("school_year"), pl.Series("height_cm", height), pl.Series("weight_kg", weight),
+        *items, pl.Series("exempt", exempt),
+    )  # fmt: skip

@@ -1,0 +1,373 @@
+"""The ``edubrain`` command: exit codes, one-line errors, languages and output formats.
+
+The exit-code contract (0 committed, 1 rejected, 2 usage error with one line
+and no traceback) is checked on the real installed command in a subprocess.
+The reading commands run through the same entry point, ``edubrain.cli:main``,
+in-process: a subprocess costs two seconds of imports each.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from edubrain.catalog import Catalog
+from edubrain.cli import app, main
+from edubrain.config import Settings
+from edubrain.errors import UnknownDatasetError
+from edubrain.exchange.ingest import ingest_file
+from edubrain.home import Home
+from edubrain.store import db
+from edubrain.store.orgs import seed_organisations
+from tests.conftest import CLASS, SCHOOL, schools_rows, student_rows, write_csv
+
+EDUBRAIN = str(Path(sys.executable).parent / "edubrain")
+
+
+def _run(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``edubrain args`` with ``EDUBRAIN_HOME=home`` and nothing else of EduBrain's from the environment."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("EDUBRAIN_")}
+    clean.update({"EDUBRAIN_HOME": str(home), "COLUMNS": "200", "NO_COLOR": "1", **env})
+    return subprocess.run([EDUBRAIN, *args], env=clean, cwd=home.parent, capture_output=True, text=True, timeout=120)
+
+
+def _one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
+    """The error line on stderr, after checking it is the only output and carries no traceback."""
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def _home_with_schools(folder: Path, catalog: Catalog) -> Home:
+    """An initialised home (SQLite) with two schools and one class stored, built in-process."""
+    home = Home(Settings(home=folder / "home"), catalog)
+    db.upgrade(home.settings.resolved_database_url)
+    with db.session_scope(home.engine) as session:
+        seed_organisations(session, catalog)
+    classes = [["班级编号", "学校标识码", "学年", "年级", "班级名称"], [CLASS, SCHOOL, 2025, "11", "一年级1班"]]
+    assert (
+        ingest_file(home, write_csv(folder / "schools.csv", schools_rows()), "schools", "110108").report.status
+        == "committed"
+    )
+    assert ingest_file(home, write_csv(folder / "classes.csv", classes), "classes", SCHOOL).report.status == "committed"
+    return home
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[Path]:
+    """A home for read-only commands: three students committed (version 0), one rejected submission."""
+    folder = tmp_path_factory.mktemp("cli")
+    home = _home_with_schools(folder, catalog)
+    assert ingest_file(home, write_csv(folder / "s.csv", student_rows(3)), "students", SCHOOL).report.version == 0
+    bad = student_rows(2)
+    bad[1][2] = "X"
+    assert ingest_file(home, write_csv(folder / "rejected.csv", bad), "students", SCHOOL).report.status == "rejected"
+    home.engine.dispose()
+    yield home.settings.home
+
+
+Invoke = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def edubrain(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Invoke:
+    """Call ``edubrain.cli:main`` in-process as ``edubrain(home, *args, **env)``; returns (exit code, stdout, stderr)."""
+
+    def invoke(home: Path, *args: str, **env: str) -> tuple[int, str, str]:
+        for name in [k for k in os.environ if k.startswith("EDUBRAIN_")]:
+            monkeypatch.delenv(name)
+        for name, value in {"EDUBRAIN_HOME": str(home), "COLUMNS": "200", "NO_COLOR": "1", **env}.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setattr(sys, "argv", ["edubrain", *args])
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as stopped:
+            main()
+        out, err = capsys.readouterr()
+        return int(stopped.value.code or 0), out, err
+
+    return invoke
+
+
+@pytest.fixture
+def bad_roster(tmp_path: Path) -> Path:
+    """Three students, one with an invalid sex code (row 3)."""
+    rows = student_rows(3)
+    rows[2][2] = "X"
+    return write_csv(tmp_path / "bad.csv", rows)
+
+
+# init and ingest
+
+
+def test_cli_init_creates_the_home_and_is_idempotent(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    first = _run(home, "init")
+    assert first.returncode == 0, first.stderr
+    assert "已初始化" in first.stdout and "新登记单位 17 个" in first.stdout
+    assert (home / "edubrain.db").is_file() and (home / "lake").is_dir()
+    again = _run(home, "--lang", "en", "init")
+    assert again.returncode == 0 and "0 organisations added" in again.stdout
+
+
+def test_cli_ingest_commit_exits_zero(tmp_path: Path, catalog: Catalog) -> None:
+    home = _home_with_schools(tmp_path, catalog)
+    proc = _run(
+        home.settings.home,
+        "ingest",
+        str(write_csv(tmp_path / "s.csv", student_rows(4))),
+        "-d",
+        "students",
+        "--org",
+        SCHOOL,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "已提交为版本 0" in proc.stdout and "新增 4 行" in proc.stdout
+    assert home.lake.version("students") == 0 and home.lake.count("students") == 4
+
+
+def test_cli_ingest_rejected_by_validation_exits_one(stored: Path, bad_roster: Path) -> None:
+    proc = _run(stored, "ingest", str(bad_roster), "--dataset", "students", "--org", SCHOOL)
+    assert proc.returncode == 1
+    assert "校验未通过" in proc.stdout and "未存储任何数据" in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_ingest_json_report_lists_problems_and_groups(stored: Path, bad_roster: Path) -> None:
+    proc = _run(stored, "ingest", str(bad_roster), "--dataset", "students", "--org", SCHOOL, "--json")
+    assert proc.returncode == 1
+    report = json.loads(proc.stdout)
+    assert (report["status"], report["rows_read"], report["rows_rejected"]) == ("rejected", 3, 3)
+    assert [(p["row"], p["column"], p["rule"], p["value"]) for p in report["problems"]] == [(3, "性别", "code", "X")]
+    assert [(g["rule"], g["count"], g["rows"]) for g in report["groups"]] == [("code", 1, [3])]
+
+
+def test_cli_lang_en_prints_the_report_in_english(stored: Path, bad_roster: Path) -> None:
+    proc = _run(stored, "--lang", "en", "ingest", str(bad_roster), "--dataset", "students", "--org", SCHOOL)
+    assert proc.returncode == 1
+    assert "Rejected: 1 problems; nothing was stored" in proc.stdout
+    assert "is not in the code table 'Sex'" in proc.stdout
+    assert "校验未通过" not in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--org", "1101089999", "--dataset", "students"], "未知的单位代码 1101089999"),
+        (["--org", SCHOOL, "--dataset", "pupils"], "目录中没有数据集 'pupils'"),
+    ],
+    ids=["unknown-org", "unknown-dataset"],
+)
+def test_cli_ingest_usage_error_exits_two_with_one_line(
+    stored: Path, bad_roster: Path, args: list[str], expected: str
+) -> None:
+    proc = _run(stored, "ingest", str(bad_roster), *args)
+    assert proc.returncode == 2
+    line = _one_line_error(proc)
+    assert line.startswith("错误 / error: ") and expected in line
+
+
+def test_cli_ingest_unreadable_file_exits_two_with_one_line_in_english(stored: Path, tmp_path: Path) -> None:
+    path = tmp_path / "roster.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0 old excel")
+    proc = _run(stored, "ingest", str(path), "-d", "students", "--org", SCHOOL, EDUBRAIN_LANG="en")
+    assert proc.returncode == 2
+    assert _one_line_error(proc) == "error: Unsupported file format .xls: use .csv, .xlsx or .jsonl"
+
+
+def _single_error_line(err: str) -> str:
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_cli_lang_en_prints_the_report_in_english(edubrain: Invoke, stored: Path, bad_roster: Path) -> None:
+    code, out, _ = edubrain(stored, "--lang", "en", "ingest", str(bad_roster), "--dataset", "students", "--org", SCHOOL)
+    assert code == 1
+    assert "Rejected: 1 problems; nothing was stored" in out
+    assert "is not in the code table 'Sex'" in out
+    assert "校验未通过" not in out
+
+
+def test_cli_report_in_chinese_names_row_column_and_rule(edubrain: Invoke, stored: Path, bad_roster: Path) -> None:
+    code, out, _ = edubrain(stored, "ingest", str(bad_roster), "--dataset", "students", "--org", SCHOOL)
+    assert code == 1
+    assert "读取 3 行，接受 0，拒绝 3" in out
+    assert "性别" in out and "code" in out and "不在代码表《人的性别代码》中" in out
+
+
+def test_cli_missing_file_exits_two_with_one_line(edubrain: Invoke, stored: Path, tmp_path: Path) -> None:
+    code, _, err = edubrain(
+        stored, "--lang", "en", "ingest", str(tmp_path / "nope.csv"), "-d", "students", "--org", SCHOOL
+    )
+    assert code == 2
+    assert _single_error_line(err).startswith("error: File not found")
+
+
+def test_cli_bad_mode_exits_two(edubrain: Invoke, stored: Path, bad_roster: Path) -> None:
+    code, out, _ = edubrain(
+        stored, "--lang", "en", "ingest", str(bad_roster), "-d", "students", "--org", SCHOOL, "--mode", "merge"
+    )
+    assert code == 2
+    assert "--mode must be upsert or replace-scope" in out
+
+
+def test_cli_debug_shows_the_traceback(edubrain: Invoke, stored: Path, bad_roster: Path) -> None:
+    with pytest.raises(UnknownDatasetError):
+        edubrain(stored, "--debug", "ingest", str(bad_roster), "--dataset", "pupils", "--org", SCHOOL)
+
+
+def test_cli_command_before_init_says_to_run_init(edubrain: Invoke, tmp_path: Path) -> None:
+    code, _, err = edubrain(tmp_path / "fresh", "--lang", "en", "status")
+    assert code == 2
+    assert "edubrain init" in _single_error_line(err)
+
+
+# reading commands
+
+
+def test_cli_history_lists_each_version_with_its_batch(edubrain: Invoke, stored: Path) -> None:
+    code, out, err = edubrain(stored, "history", "students", "--json")
+    assert code == 0, err
+    (entry,) = json.loads(out)
+    assert (entry["version"], entry["org"], entry["file"], entry["added"], entry["mode"]) == (
+        0,
+        SCHOOL,
+        "s.csv",
+        3,
+        "upsert",
+    )
+    assert len(entry["batch_id"]) == 32
+
+
+def test_cli_history_of_an_unknown_dataset_exits_two(edubrain: Invoke, stored: Path) -> None:
+    code, _, err = edubrain(stored, "history", "pupils")
+    assert code == 2
+    assert "pupils" in _single_error_line(err)
+
+
+def test_cli_batches_lists_rejected_submissions_too(edubrain: Invoke, stored: Path) -> None:
+    code, out, err = edubrain(stored, "batches", "--dataset", "students", "--json")
+    assert code == 0, err
+    batches = {(b["status"], b["file"], b["read"]) for b in json.loads(out)}
+    assert {("committed", "s.csv", 3), ("rejected", "rejected.csv", 2)} <= batches
+    assert {b[0] for b in batches} <= {"committed", "rejected"}
+
+
+def test_cli_batches_filters_by_organisation(edubrain: Invoke, stored: Path) -> None:
+    code, out, err = edubrain(stored, "batches", "--org", "110108", "--json")
+    assert code == 0, err
+    assert [(b["dataset"], b["org"], b["status"]) for b in json.loads(out)] == [("schools", "110108", "committed")]
+
+
+def test_cli_status_shows_each_datasets_version_and_rows(edubrain: Invoke, stored: Path) -> None:
+    code, out, err = edubrain(stored, "status")
+    assert code == 0, err
+    lines = {line.split()[0]: line for line in out.splitlines()[1:] if line.strip()}
+    assert set(lines) == {
+        "births", "classes", "districts", "exam_scores", "fitness_tests", "school_infrastructure", "schools",
+        "student_status_changes", "students", "teacher_assignments", "teachers", "training_records",
+    }  # fmt: skip
+    assert "v0" in lines["students"] and lines["students"].rstrip().endswith("3 rows")
+    assert "v-" in lines["teachers"] and lines["teachers"].rstrip().endswith("0 rows")
+    assert "提交批次" in out.splitlines()[0]
+
+
+def test_cli_query_prints_csv(edubrain: Invoke, stored: Path) -> None:
+    sql = "select student_id, birth_date, school_year from students order by 1"
+    code, out, err = edubrain(stored, "query", sql, "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["student_id"] for r in rows] == sorted(r[0] for r in student_rows(3)[1:])
+    assert {r["school_year"] for r in rows} == {"2025"}
+    assert [r["birth_date"] for r in rows] == sorted(str(r[3]) for r in student_rows(3)[1:])
+
+
+def test_cli_query_prints_json_as_of_a_version(edubrain: Invoke, stored: Path) -> None:
+    sql = "select count(*) as n, min(sex) as s from students"
+    code, out, err = edubrain(stored, "query", sql, "--format", "json", "--as-of", "0")
+    assert code == 0, err
+    assert json.loads(out) == [{"n": 3, "s": "1"}]
+
+
+def test_cli_query_as_of_two_datasets_needs_names(edubrain: Invoke, stored: Path) -> None:
+    code, _, err = edubrain(stored, "--lang", "en", "query", "select * from students, schools", "--as-of", "0")
+    assert code == 2
+    assert "DATASET=N" in _single_error_line(err)
+
+
+def test_cli_query_refused_statement_exits_two_with_one_line(edubrain: Invoke, stored: Path) -> None:
+    code, _, err = edubrain(stored, "--lang", "en", "query", "delete from students")
+    assert code == 2
+    assert _single_error_line(err) == "error: Only read-only queries (SELECT / WITH) are allowed"
+
+
+def test_cli_catalog_list_as_json(edubrain: Invoke, stored: Path) -> None:
+    code, out, err = edubrain(stored, "catalog", "list", "--json")
+    assert code == 0, err
+    listed = {d["id"]: d for d in json.loads(out)}
+    assert len(listed) == 12
+    assert listed["students"]["title_zh"] == "学生基础信息" and listed["students"]["owner_level"] == "school"
+
+
+def test_cli_catalog_list_in_english(edubrain: Invoke, stored: Path) -> None:
+    code, out, err = edubrain(stored, "--lang", "en", "catalog", "list")
+    assert code == 0, err
+    assert "Students" in out and "conditional" in out and "学生基础信息" not in out
+
+
+def test_cli_catalog_show_prints_fields_and_rules(edubrain: Invoke, stored: Path) -> None:
+    code, out, err = edubrain(stored, "catalog", "show", "students")
+    assert code == 0, err
+    assert "students 学生基础信息 / Students" in out
+    for text in ("student_id", "全国学籍号", "id_number", "age_for_grade", "主键 student_id"):
+        assert text in out
+
+
+def test_cli_catalog_show_as_json_is_the_declaration(edubrain: Invoke, stored: Path, catalog: Catalog) -> None:
+    code, out, err = edubrain(stored, "catalog", "show", "students", "--json")
+    assert code == 0, err
+    assert json.loads(out) == json.loads(catalog.dataset("students").model_dump_json())
+
+
+# house style: every command's help has an example
+
+
+def _commands(command: object, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], object]]:
+    subcommands = getattr(command, "commands", None)
+    if subcommands is None:
+        yield path, command
+        return
+    for name, sub in sorted(subcommands.items()):
+        yield from _commands(sub, (*path, name))
+
+
+def _leaf_commands() -> list[tuple[str, ...]]:
+    import typer
+
+    return [path for path, _ in _commands(typer.main.get_command(app))]
+
+
+def test_cli_command_list_covers_every_command() -> None:
+    assert set(_leaf_commands()) >= {
+        ("init",), ("status",), ("ingest",), ("history",), ("batches",), ("query",),
+        ("catalog", "list"), ("catalog", "show"), ("catalog", "export"), ("catalog", "template"),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("path", _leaf_commands(), ids=" ".join)
+def test_cli_every_command_help_has_an_example(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.output
+    assert f"edubrain {' '.join(path)}" in result.output

@@ -153,12 +153,12 @@ class Lake:
         """
         props = CommitProperties(custom_metadata=metadata)
         table = self._table(dataset.id)
+        version = 0 if table is None else table.version() + 1  # writers hold the lake's lock
         upserts = upserts.cast(lake_schema(dataset))
         if table is None or (delete_keys.num_rows == 0 and not replaces_stored):
             delta_append.append(self.table_path(dataset.id), table, upserts, props)
         else:
             self._merge(table, dataset, upserts, delete_keys, props)
-        version = 0 if table is None else table.version() + 1  # writers hold the lake's lock
         if version and version % CHECKPOINT_EVERY == 0:
             DeltaTable(str(self.table_path(dataset.id))).create_checkpoint()
         return version

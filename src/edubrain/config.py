@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,6 +27,22 @@ class Settings(BaseSettings):
             ``home/lake``.
         engine: Engine that runs the lake transforms.
         lang: Language of CLI messages, ``zh`` or ``en``.
+        env: ``development`` or ``production``; production refuses a
+            missing or short secret key.
+        secret_key: Key signing access tokens (at least 32 characters).
+            In development it defaults to a random key kept in
+            ``home/secret.key``.
+        access_token_minutes: Lifetime of an access token.
+        refresh_token_days: Lifetime of a refresh token.
+        login_max_failures: Failed logins within the lockout window that
+            lock an account for that window.
+        login_lockout_minutes: The throttling window.
+        oidc_issuer: Issuer of OpenID Connect ID tokens accepted for login
+            (optional; with ``oidc_audience`` and ``oidc_jwks_file``).
+        oidc_audience: The client id the ID tokens must be issued to.
+        oidc_jwks_file: The identity provider's public keys (JWKS), kept
+            locally: EduBrain never fetches them at run time.
+        oidc_username_claim: Claim naming the local user.
     """
 
     model_config = SettingsConfigDict(env_prefix="EDUBRAIN_", env_nested_delimiter="__")
@@ -35,6 +52,16 @@ class Settings(BaseSettings):
     lake_uri: str | None = None
     engine: Literal["duckdb"] = "duckdb"
     lang: Literal["zh", "en"] = "zh"
+    env: Literal["development", "production"] = "development"
+    secret_key: SecretStr | None = None
+    access_token_minutes: int = 15
+    refresh_token_days: int = 14
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_file: Path | None = None
+    oidc_username_claim: str = "preferred_username"
 
     @cached_property
     def resolved_database_url(self) -> str:

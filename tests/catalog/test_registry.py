@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -167,6 +168,44 @@ def test_registry_unknown_key_in_a_dataset_names_the_file_and_the_place(data_dir
     _edit(data_dir / "datasets" / "births.yaml", "owner_level:", "owner: city\nowner_level:")
     error = _load_error(data_dir)
     assert "births.yaml" in error.en and error.details["location"] == "owner"
+
+
+def test_registry_empty_dataset_file_names_the_file(data_dir: Path) -> None:
+    (data_dir / "datasets" / "births.yaml").write_text("", encoding="utf-8")
+    error = _load_error(data_dir)
+    assert "births.yaml" in error.zh and "births.yaml" in error.en
+
+
+def _classification_is_a_list(data_dir: Path) -> str:
+    (data_dir / "classification.yaml").write_text("- id: L1\n", encoding="utf-8")
+    return "classification.yaml"
+
+
+def _dataset_is_not_utf8(data_dir: Path) -> str:
+    (data_dir / "datasets" / "births.yaml").write_bytes("id: births\ntitle_zh: 出生人口\n".encode("gbk"))
+    return "births.yaml"
+
+
+def _classification_is_missing(data_dir: Path) -> str:
+    (data_dir / "classification.yaml").unlink()
+    return "classification.yaml"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="catalog/registry: _read_yaml catches only yaml.YAMLError (a non-UTF-8 file raises UnicodeDecodeError, "
+    "a missing classification.yaml FileNotFoundError) and load_catalog calls .get on classification.yaml's content "
+    "(a list raises AttributeError): none of them is a CatalogError naming the file",
+)
+@pytest.mark.parametrize(
+    "breakage",
+    [_classification_is_a_list, _dataset_is_not_utf8, _classification_is_missing],
+    ids=["classification-list", "not-utf8", "classification-missing"],
+)
+def test_registry_unreadable_file_is_a_catalog_error_naming_it(data_dir: Path, breakage: Callable[[Path], str]) -> None:
+    name = breakage(data_dir)
+    error = _load_error(data_dir)
+    assert name in error.zh and name in error.en
 
 
 @pytest.mark.xfail(

@@ -2,8 +2,8 @@
 
 The exit-code contract (0 committed, 1 rejected, 2 usage error with one line
 and no traceback) is checked on the real installed command in a subprocess.
-The reading commands run through the same entry point, ``edubrain.cli:main``,
-in-process: a subprocess costs two seconds of imports each.
+The other commands run through the same entry point, ``edubrain.cli:main``,
+in-process: a subprocess costs about two seconds of imports.
 """
 
 from __future__ import annotations
@@ -41,11 +41,11 @@ def _run(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]
     return subprocess.run([EDUBRAIN, *args], env=clean, cwd=home.parent, capture_output=True, text=True, timeout=120)
 
 
-def _one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
-    """The error line on stderr, after checking it is the only output and carries no traceback."""
-    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
+def _error_line(stderr: str, stdout: str = "") -> str:
+    """The one error line on stderr, after checking it is the only line and there is no traceback anywhere."""
+    assert "Traceback" not in stderr and "Traceback" not in stdout
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
     return lines[0]
 
 
@@ -144,45 +144,37 @@ def test_cli_ingest_rejected_by_validation_exits_one(stored: Path, bad_roster: P
     assert "Traceback" not in proc.stderr
 
 
-def test_cli_ingest_json_report_lists_problems_and_groups(stored: Path, bad_roster: Path) -> None:
-    proc = _run(stored, "ingest", str(bad_roster), "--dataset", "students", "--org", SCHOOL, "--json")
-    assert proc.returncode == 1
-    report = json.loads(proc.stdout)
+def test_cli_ingest_usage_error_exits_two_with_one_line(stored: Path, bad_roster: Path) -> None:
+    proc = _run(stored, "ingest", str(bad_roster), "--org", "1101089999", "--dataset", "students")
+    assert proc.returncode == 2
+    line = _error_line(proc.stderr, proc.stdout)
+    assert line.startswith("错误 / error: ") and "未知的单位代码 1101089999" in line
+
+
+def test_cli_ingest_json_report_lists_problems_and_groups(edubrain: Invoke, stored: Path, bad_roster: Path) -> None:
+    code, out, _ = edubrain(stored, "ingest", str(bad_roster), "--dataset", "students", "--org", SCHOOL, "--json")
+    assert code == 1
+    report = json.loads(out)
     assert (report["status"], report["rows_read"], report["rows_rejected"]) == ("rejected", 3, 3)
     assert [(p["row"], p["column"], p["rule"], p["value"]) for p in report["problems"]] == [(3, "性别", "code", "X")]
     assert [(g["rule"], g["count"], g["rows"]) for g in report["groups"]] == [("code", 1, [3])]
 
 
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        (["--org", "1101089999", "--dataset", "students"], "未知的单位代码 1101089999"),
-        (["--org", SCHOOL, "--dataset", "pupils"], "目录中没有数据集 'pupils'"),
-    ],
-    ids=["unknown-org", "unknown-dataset"],
-)
-def test_cli_ingest_usage_error_exits_two_with_one_line(
-    stored: Path, bad_roster: Path, args: list[str], expected: str
+def test_cli_ingest_unknown_dataset_exits_two_with_one_line(edubrain: Invoke, stored: Path, bad_roster: Path) -> None:
+    code, _, err = edubrain(stored, "ingest", str(bad_roster), "--org", SCHOOL, "--dataset", "pupils")
+    assert code == 2
+    line = _error_line(err)
+    assert line.startswith("错误 / error: ") and "目录中没有数据集 'pupils'" in line
+
+
+def test_cli_ingest_unreadable_file_exits_two_with_one_line_in_english(
+    edubrain: Invoke, stored: Path, tmp_path: Path
 ) -> None:
-    proc = _run(stored, "ingest", str(bad_roster), *args)
-    assert proc.returncode == 2
-    line = _one_line_error(proc)
-    assert line.startswith("错误 / error: ") and expected in line
-
-
-def test_cli_ingest_unreadable_file_exits_two_with_one_line_in_english(stored: Path, tmp_path: Path) -> None:
     path = tmp_path / "roster.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0 old excel")
-    proc = _run(stored, "ingest", str(path), "-d", "students", "--org", SCHOOL, EDUBRAIN_LANG="en")
-    assert proc.returncode == 2
-    assert _one_line_error(proc) == "error: Unsupported file format .xls: use .csv, .xlsx or .jsonl"
-
-
-def _single_error_line(err: str) -> str:
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
+    code, _, err = edubrain(stored, "ingest", str(path), "-d", "students", "--org", SCHOOL, EDUBRAIN_LANG="en")
+    assert code == 2
+    assert _error_line(err) == "error: Unsupported file format .xls: use .csv, .xlsx or .jsonl"
 
 
 def test_cli_lang_en_prints_the_report_in_english(edubrain: Invoke, stored: Path, bad_roster: Path) -> None:
@@ -205,15 +197,15 @@ def test_cli_missing_file_exits_two_with_one_line(edubrain: Invoke, stored: Path
         stored, "--lang", "en", "ingest", str(tmp_path / "nope.csv"), "-d", "students", "--org", SCHOOL
     )
     assert code == 2
-    assert _single_error_line(err).startswith("error: File not found")
+    assert _error_line(err).startswith("error: File not found")
 
 
 def test_cli_bad_mode_exits_two(edubrain: Invoke, stored: Path, bad_roster: Path) -> None:
-    code, out, _ = edubrain(
+    code, out, err = edubrain(
         stored, "--lang", "en", "ingest", str(bad_roster), "-d", "students", "--org", SCHOOL, "--mode", "merge"
     )
     assert code == 2
-    assert "--mode must be upsert or replace-scope" in out
+    assert "--mode must be upsert or replace-scope" in out + err
 
 
 def test_cli_debug_shows_the_traceback(edubrain: Invoke, stored: Path, bad_roster: Path) -> None:
@@ -224,7 +216,23 @@ def test_cli_debug_shows_the_traceback(edubrain: Invoke, stored: Path, bad_roste
 def test_cli_command_before_init_says_to_run_init(edubrain: Invoke, tmp_path: Path) -> None:
     code, _, err = edubrain(tmp_path / "fresh", "--lang", "en", "status")
     assert code == 2
-    assert "edubrain init" in _single_error_line(err)
+    assert "edubrain init" in _error_line(err)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cli/__init__.py: Settings() fails with a pydantic ValidationError (a traceback) for EDUBRAIN_LANG=fr, "
+    "and --lang takes any string (fr silently means English); neither is a one-line usage error with exit 2",
+)
+@pytest.mark.parametrize(
+    ("args", "env"), [(["--lang", "fr"], {}), ([], {"EDUBRAIN_LANG": "fr"})], ids=["option", "env"]
+)
+def test_cli_unsupported_language_is_a_one_line_usage_error(
+    edubrain: Invoke, stored: Path, args: list[str], env: dict[str, str]
+) -> None:
+    code, out, err = edubrain(stored, *args, "status", **env)
+    assert code == 2
+    assert "Traceback" not in err and "zh" in err and "en" in err
 
 
 # reading commands
@@ -247,7 +255,7 @@ def test_cli_history_lists_each_version_with_its_batch(edubrain: Invoke, stored:
 def test_cli_history_of_an_unknown_dataset_exits_two(edubrain: Invoke, stored: Path) -> None:
     code, _, err = edubrain(stored, "history", "pupils")
     assert code == 2
-    assert "pupils" in _single_error_line(err)
+    assert "pupils" in _error_line(err)
 
 
 def test_cli_batches_lists_rejected_submissions_too(edubrain: Invoke, stored: Path) -> None:
@@ -297,13 +305,14 @@ def test_cli_query_prints_json_as_of_a_version(edubrain: Invoke, stored: Path) -
 def test_cli_query_as_of_two_datasets_needs_names(edubrain: Invoke, stored: Path) -> None:
     code, _, err = edubrain(stored, "--lang", "en", "query", "select * from students, schools", "--as-of", "0")
     assert code == 2
-    assert "DATASET=N" in _single_error_line(err)
+    assert "DATASET=N" in _error_line(err)
 
 
 def test_cli_query_refused_statement_exits_two_with_one_line(edubrain: Invoke, stored: Path) -> None:
     code, _, err = edubrain(stored, "--lang", "en", "query", "delete from students")
     assert code == 2
-    assert _single_error_line(err) == "error: Only read-only queries (SELECT / WITH) are allowed"
+    line = _error_line(err)
+    assert line.startswith("error: Only") and "read-only" in line and "SELECT" in line
 
 
 def test_cli_catalog_list_as_json(edubrain: Invoke, stored: Path) -> None:
@@ -365,3 +374,15 @@ def test_cli_every_command_help_has_an_example(path: tuple[str, ...]) -> None:
     assert result.exit_code == 0, result.output
     assert "Example" in result.output
     assert f"edubrain {' '.join(path)}" in result.output
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cli/__init__.py (the edubrain app's help) and cli/catalog.py (typer.Typer(help=...)) give the command "
+    "groups a one-line help with no example, unlike every leaf command",
+)
+@pytest.mark.parametrize("path", [(), ("catalog",)], ids=["edubrain", "catalog"])
+def test_cli_command_group_help_has_an_example(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.output

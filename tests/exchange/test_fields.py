@@ -7,6 +7,7 @@ code_legacy, minimum, maximum, pattern, check_digit.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import polars as pl
 import pytest
@@ -220,15 +221,35 @@ def test_fields_check_digit_accepts_a_lower_case_x(check: Validator) -> None:
 
 
 def test_fields_check_digit_is_not_checked_on_a_malformed_id(check: Validator) -> None:
-    v = check("students", [student(cells={"身份证号": "11010820190305"})])
+    number = "J" + national_id(birth="20190305", seq=1)
+    v = check("students", [student(cells={"身份证号": "11010820190305", "全国学籍号": number})])
     assert rules_found(v) == {"pattern"}
+
+
+def _reference_check(text: str | None) -> bool | None:
+    """GB 11643 verdict computed digit by digit: None unless 17 digits then a digit or X."""
+    if text is None or not re.fullmatch(r"[0-9]{17}[0-9X]", text):
+        return None
+    return gb11643_check_char(text[:17]) == text[17]
 
 
 @pytest.mark.parametrize("published", ["11010519491231002X", "440524188001010014"])
 def test_fields_gb11643_accepts_the_standards_published_examples(published: str) -> None:
     assert gb11643_check_char(published[:17]) == published[17]
-    frame = pl.DataFrame({"id": [published]})
-    assert frame.select(gb11643_valid(pl.col("id"))).to_series().to_list() == [True]
+    assert gb11643_valid(pl.Series([published])).to_list() == [True]
+
+
+def test_fields_gb11643_malformed_values_have_no_verdict() -> None:
+    values = [
+        None,
+        "",
+        "1101051949123100",
+        "11010519491231002x",
+        "1101051949123100XX",
+        "身份证号码一二三",
+        "110105194912310021 ",
+    ]
+    assert gb11643_valid(pl.Series(values, dtype=pl.String)).to_list() == [None] * len(values)
 
 
 _PREFIX = st.text(alphabet="0123456789", min_size=17, max_size=17)
@@ -242,5 +263,19 @@ def test_fields_gb11643_vectorised_check_agrees_with_the_scalar_one(prefixes: li
         for char in "0123456789X":
             ids.append(prefix + char)
             expected.append(char == right)
-    result = pl.DataFrame({"id": ids}).select(gb11643_valid(pl.col("id"))).to_series().to_list()
-    assert result == expected
+    assert gb11643_valid(pl.Series(ids)).to_list() == expected
+
+
+_ID_LIKE = st.one_of(
+    st.none(),
+    st.text(alphabet="0123456789X", min_size=17, max_size=19),
+    st.text(alphabet="0123456789Xx 中", min_size=0, max_size=19),
+)
+
+
+@given(st.lists(_ID_LIKE, max_size=30), st.integers(min_value=0, max_value=30))
+def test_fields_gb11643_verdicts_match_the_digit_by_digit_check_on_any_text(values: list[str | None], cut: int) -> None:
+    series = pl.concat(
+        [pl.Series(values[:cut], dtype=pl.String), pl.Series(values[cut:], dtype=pl.String)], rechunk=False
+    )
+    assert gb11643_valid(series).to_list() == [_reference_check(v) for v in values]

@@ -82,17 +82,21 @@ def test_readers_undecodable_bytes_raise_input_file_error_with_the_byte_position
     assert "6" in caught.value.zh and "byte 6" in caught.value.en
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="readers.detect_encoding decodes after a UTF-8 BOM without catching UnicodeDecodeError: "
-    "the raw exception escapes (a traceback in the CLI) instead of InputFileError",
-)
-def test_readers_bom_file_with_undecodable_bytes_raises_input_file_error(tmp_path: Path) -> None:
+def test_readers_bom_file_with_undecodable_bytes_is_an_input_file_error_at_the_file_offset(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_bytes(b"\xef\xbb\xbf" + "学籍号\n".encode() + b"\xff\n")
     with pytest.raises(InputFileError) as caught:
         read_source(path)
     assert caught.value.details["byte"] == 13
+    assert "13" in caught.value.zh and "byte 13" in caught.value.en
+
+
+def test_readers_gbk_file_with_an_ascii_header_is_still_detected(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_bytes("school_code,name\n1101080001,张三\n".encode("gbk"))
+    source = read_source(path)
+    assert source.encoding == "gb18030"
+    assert _rows(source) == [(2, "1101080001", "张三")]
 
 
 def test_readers_sha256_is_the_hash_of_the_file_bytes(tmp_path: Path) -> None:
@@ -107,12 +111,7 @@ def test_readers_txt_suffix_is_read_as_csv(tmp_path: Path) -> None:
     assert _rows(read_source(path)) == [(2, "G1")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="read_source names the format after the suffix: a .txt file is reported as 'txt', "
-    "though SourceTable.file_format is documented as csv, xlsx or jsonl",
-)
-def test_readers_txt_file_is_reported_as_csv_format(tmp_path: Path) -> None:
+def test_readers_txt_file_is_reported_as_csv(tmp_path: Path) -> None:
     path = tmp_path / "s.txt"
     path.write_text("学籍号\nG1\n", encoding="utf-8")
     assert read_source(path).file_format == "csv"
@@ -131,15 +130,26 @@ def test_readers_csv_row_after_a_blank_line_keeps_its_line_number(tmp_path: Path
     assert numbered[2] == "G1" and numbered[4] == "G2"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="readers._read_csv keeps blank lines as all-empty rows (XLSX and JSON Lines drop them), "
-    "so a CSV ending in an empty line is rejected with 'required' problems on a row that does not exist",
-)
 def test_readers_csv_blank_lines_are_skipped_like_xlsx_and_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
-    path.write_text("学籍号,姓名\nG1,甲\n\nG2,乙\n\n", encoding="utf-8")
-    assert _rows(read_source(path)) == [(2, "G1", "甲"), (4, "G2", "乙")]
+    path.write_text("学籍号,姓名\nG1,甲\n\n,\nG2,乙\n \n\n", encoding="utf-8")
+    assert _rows(read_source(path)) == [(2, "G1", "甲"), (5, "G2", "乙")]
+
+
+def test_readers_csv_trailing_column_without_header_but_with_values_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("学籍号,姓名,\nG1,甲,\nG2,乙,备注\n", encoding="utf-8")
+    source = read_source(path)
+    assert source.headers == ["学籍号", "姓名", ""]
+    assert _rows(source) == [(2, "G1", "甲", None), (3, "G2", "乙", "备注")]
+
+
+def test_readers_csv_trailing_empty_columns_are_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("学籍号,姓名,,\nG1,甲,,\n", encoding="utf-8")
+    source = read_source(path)
+    assert source.headers == ["学籍号", "姓名"]
+    assert _rows(source) == [(2, "G1", "甲")]
 
 
 def test_readers_csv_header_only_file_has_headers_and_no_rows(tmp_path: Path) -> None:
@@ -359,12 +369,7 @@ def test_readers_jsonl_with_only_blank_lines_has_no_header(tmp_path: Path) -> No
         read_source(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="readers._read_jsonl splits lines with str.splitlines(), which also breaks on U+2028/U+2029/U+0085; "
-    "JSON allows those unescaped inside strings, so a valid line is reported as invalid JSON",
-)
-@pytest.mark.parametrize("separator", ["\u2028", "\x85"], ids=["u2028", "nel"])
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"], ids=["u2028", "u2029", "nel"])
 def test_readers_jsonl_line_separator_inside_a_string_is_part_of_the_value(tmp_path: Path, separator: str) -> None:
     path = _jsonl(tmp_path / "s.jsonl", [{"姓名": f"甲{separator}乙"}, {"姓名": "丙"}])
     assert _rows(read_source(path)) == [(1, f"甲{separator}乙"), (2, "丙")]

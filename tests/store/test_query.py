@@ -123,11 +123,6 @@ def test_resolve_as_of_bad_value_is_a_query_error(catalog: Catalog, value: str) 
     assert "DATASET=N" in caught.value.en and "--as-of" in caught.value.zh
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/query.resolve_as_of checks str.isdigit(), which accepts superscript digits that int() rejects: "
-    "'students=²' raises a bare ValueError instead of QueryError",
-)
 def test_resolve_as_of_superscript_digit_is_a_query_error(catalog: Catalog) -> None:
     with pytest.raises(QueryError):
         resolve_as_of("select * from students", catalog, ["students=²"])
@@ -207,11 +202,6 @@ def test_query_reading_the_lake_files_directly_is_refused(stored: Home) -> None:
         run_query(stored.lake, stored.catalog, sql)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/query.run_query checks only the first statement: 'select 1; <anything>' runs the rest "
-    "(pragma, attach of the key index, copy into the lake folder, which allowed_directories permits)",
-)
 @pytest.mark.parametrize(
     "tail",
     ["pragma version", "attach '{root}/_keyindex.duckdb' as keys", "copy (select 1 as x) to '{root}/scratch.csv'"],

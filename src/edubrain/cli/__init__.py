@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from edubrain.cli import admin, catalog, exchange, query
+from edubrain.cli import admin, audit, catalog, exchange, query, users
 from edubrain.cli.common import state
 from edubrain.config import Settings
 from edubrain.errors import EduBrainError
@@ -38,6 +38,8 @@ admin.register(app)
 app.add_typer(catalog.app, name="catalog")
 exchange.register(app)
 query.register(app)
+users.register(app)
+app.add_typer(audit.app, name="audit")
 
 
 def main() -> None:

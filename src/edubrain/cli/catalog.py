@@ -137,3 +137,15 @@ def template(
     catalog = home().catalog
     written = write_template(catalog.dataset(dataset), catalog, out, lang=lang)
     console.print(t(f"已写入 {written}", f"Wrote {written}"))
+
+
+@app.command("docs")
+def docs(out: Path = typer.Option(Path("docs/catalog"), "-o", "--out", help="输出目录 / output folder.")) -> None:
+    """由目录声明生成数据目录文档 / write the catalog's Markdown pages from its declarations.
+
+    Example: ``edubrain catalog docs -o docs/catalog``
+    """
+    from edubrain.catalog.docs import write_catalog_docs
+
+    written = write_catalog_docs(home().catalog, out)
+    console.print(t(f"已写入 {len(written)} 个页面到 {out}", f"Wrote {len(written)} pages to {out}"))

@@ -27,6 +27,7 @@ from edubrain.catalog.models import Dataset
 from edubrain.exchange.readers import ROW_COLUMN, SourceTable, read_source
 from edubrain.exchange.report import SubmissionReport, group_problems
 from edubrain.exchange.validate import Validation, validate
+from edubrain.governance.audit import record_event
 from edubrain.home import Home
 from edubrain.store.db import session_scope
 from edubrain.store.keyindex import KeyIndex, index_columns, row_hashes
@@ -241,8 +242,18 @@ def _commit_metadata(report: SubmissionReport) -> dict[str, str]:
 
 
 def _record(home: Home, report: SubmissionReport, *, status: str) -> None:
-    """Write the batch's row in the operational database (insert or update)."""
+    """Write the batch's row in the operational database (insert or update); a finished batch is audited."""
     with session_scope(home.engine) as session:
+        if status != "pending":
+            record_event(
+                session,
+                actor=f"org:{report.org}",
+                action="submission",
+                org_code=report.org,
+                dataset=report.dataset,
+                row_count=report.rows_accepted,
+                detail={"batch": report.batch_id, "status": status, "version": report.version, "file": report.file},
+            )
         batch = session.get(SubmissionBatch, report.batch_id)
         if batch is None:
             batch = SubmissionBatch(

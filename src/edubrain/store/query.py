@@ -31,7 +31,7 @@ def resolve_as_of(sql: str, catalog: Catalog, as_of: list[str]) -> dict[str, int
     versions: dict[str, int] = {}
     for item in as_of:
         name, _, number = item.rpartition("=")
-        if not number.isdigit():
+        if not re.fullmatch(r"[0-9]+", number):
             raise QueryError(
                 f"--as-of 的值 {item!r} 无效：应为 版本号 或 数据集=版本号",
                 f"Invalid --as-of {item!r}: use N or DATASET=N",
@@ -61,13 +61,43 @@ def run_query(lake: Lake, catalog: Catalog, sql: str, versions: Mapping[str, int
     Raises:
         QueryError: the statement is not a query, or DuckDB rejects it.
     """
-    versions = versions or {}
-    if not re.match(r"^\s*(select|with|from|values|describe|summarize|show)\b", sql, re.IGNORECASE):
-        raise QueryError("只允许只读查询（SELECT / WITH）", "Only read-only queries (SELECT / WITH) are allowed")
+    _check_read_only(sql)
     con = duckdb.connect()
     try:
-        _create_views(con, lake, catalog, datasets_named(sql, catalog), versions)
+        _create_views(con, lake, catalog, datasets_named(sql, catalog), versions or {})
         con.execute(f"set allowed_directories = ['{str(lake.root).replace(chr(39), chr(39) * 2)}/']")
+        return _run_locked(con, sql)
+    finally:
+        con.close()
+
+
+def query_tables(tables: Mapping[str, pa.Table], sql: str) -> pa.Table:
+    """Run one read-only SQL statement over the given tables (named as the keys), and nothing else."""
+    _check_read_only(sql)
+    con = duckdb.connect()
+    try:
+        for name, table in tables.items():
+            con.register(name, table)
+        return _run_locked(con, sql)
+    finally:
+        con.close()
+
+
+def _check_read_only(sql: str) -> None:
+    """Exactly one statement, and a query (SELECT, WITH … SELECT, VALUES)."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(f"查询失败：{exc}", f"Query failed: {exc}") from exc
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        raise QueryError(
+            "只允许一条只读查询语句（SELECT / WITH）", "Only one read-only query statement (SELECT / WITH) is allowed"
+        )
+
+
+def _run_locked(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
+    """Switch off file, extension and network access for good, then run ``sql``."""
+    try:
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")
         result = con.sql(sql)
@@ -76,8 +106,6 @@ def run_query(lake: Lake, catalog: Catalog, sql: str, versions: Mapping[str, int
         return result.to_arrow_table()
     except duckdb.Error as exc:
         raise QueryError(f"查询失败：{exc}", f"Query failed: {exc}") from exc
-    finally:
-        con.close()
 
 
 def _create_views(

@@ -14,7 +14,20 @@ from edubrain.synth.ids import EPOCH
 from edubrain.synth.population import STAGE_OF_GRADE, YearState
 from edubrain.synth.staffing import assignments, infrastructure, training_records
 
-GRADE_NAMES = ["一年级", "二年级", "三年级", "四年级", "五年级", "六年级", "初一", "初二", "初三", "高一", "高二", "高三"]
+GRADE_NAMES = [
+    "一年级",
+    "二年级",
+    "三年级",
+    "四年级",
+    "五年级",
+    "六年级",
+    "初一",
+    "初二",
+    "初三",
+    "高一",
+    "高二",
+    "高三",
+]
 _EPOCH = pl.lit(dt.date.fromisoformat(EPOCH.isoformat()))
 
 
@@ -98,7 +111,13 @@ def teachers_dataset(staff: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-REASONS = {"21": "随家庭迁居转学", "22": "转入", "02": "学业未达要求，经家长申请留级", "11": "因病休学", "12": "病愈复学"}
+REASONS = {
+    "21": "随家庭迁居转学",
+    "22": "转入",
+    "02": "学业未达要求，经家长申请留级",
+    "11": "因病休学",
+    "12": "病愈复学",
+}
 
 
 def changes_dataset(events: pl.DataFrame) -> pl.DataFrame:

@@ -83,6 +83,8 @@ class SynthConfig:
         dirty: Share of school files into which one realistic mistake is injected (0 = clean).
         rates: Yearly rates of the cohort model.
         formats: File format mix.
+        districts: Generate only these districts (GB/T 2260 codes); None for all 16. For quick
+            tests and demos; shares and sizes stay those of the whole city.
     """
 
     scale: float = 0.01
@@ -93,6 +95,7 @@ class SynthConfig:
     dirty: float = 0.0
     rates: Rates = field(default_factory=Rates)
     formats: FormatMix = field(default_factory=FormatMix)
+    districts: tuple[str, ...] | None = None
 
     @property
     def start_year(self) -> int:

@@ -37,7 +37,25 @@ def full_score(grade: pl.Expr, subject: pl.Expr) -> pl.Expr:
     return pl.when(senior_core).then(150.0).otherwise(100.0)
 
 
-def exam_scores(students: pl.DataFrame, schools: pl.DataFrame, seed: int, district_index: int, year: int) -> pl.DataFrame:
+def _sittings(students: pl.DataFrame, schools: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """One row per student and subject examined, with the school's and the class's effects."""
+    subjects = pl.DataFrame(
+        [{"grade": g, "subject": s} for g, subs in EXAM_SUBJECTS.items() for s in subs],
+        schema={"grade": pl.Int8, "subject": pl.String},
+    )
+    classes = students.select("class_id").unique(maintain_order=True)
+    classes = classes.with_columns(pl.Series("class_effect", rng.normal(0, CLASS_EFFECT_SD, classes.height)))
+    return (
+        students.select("student_id", "school", "class_id", "grade", "ability", "bias")
+        .join(subjects, on="grade")
+        .join(classes, on="class_id", how="left")
+        .join(schools.select(pl.col("school_code").alias("school"), "quality"), on="school", how="left")
+    )
+
+
+def exam_scores(
+    students: pl.DataFrame, schools: pl.DataFrame, seed: int, district_index: int, year: int
+) -> pl.DataFrame:
     """Scores of one district's year-end exam.
 
     Args:
@@ -51,18 +69,7 @@ def exam_scores(students: pl.DataFrame, schools: pl.DataFrame, seed: int, distri
         The catalog columns of ``exam_scores``.
     """
     rng = stream(seed, "exams", district_index, year)
-    subjects = pl.DataFrame(
-        [{"grade": g, "subject": s} for g, subs in EXAM_SUBJECTS.items() for s in subs],
-        schema={"grade": pl.Int8, "subject": pl.String},
-    )
-    classes = students.select("class_id").unique(maintain_order=True)
-    classes = classes.with_columns(pl.Series("class_effect", rng.normal(0, CLASS_EFFECT_SD, classes.height)))
-    rows = (
-        students.select("student_id", "school", "class_id", "grade", "ability", "bias")
-        .join(subjects, on="grade")
-        .join(classes, on="class_id", how="left")
-        .join(schools.select(pl.col("school_code").alias("school"), "quality"), on="school", how="left")
-    )
+    rows = _sittings(students, schools, rng)
     load = pl.col("subject").replace_strict(BIAS_LOADING, return_dtype=pl.Float64)
     noise = pl.Series(rng.normal(0, NOISE_SD, rows.height))
     z = pl.col("quality") + pl.col("class_effect") + pl.col("ability") + pl.col("bias") * load + noise

@@ -118,11 +118,12 @@ def survival(grade_index: int, rates: Rates) -> float:
 
 
 @cache
-def intake_factor(rates: Rates = Rates()) -> float:
+def intake_factor(rates: Rates | None = None) -> float:
     """Grade-1 entrants per birth of the cohort, calibrated so the reference year has ``TARGET_STUDENTS``.
 
     The model: grade g in year Y holds ``factor * cohort_births(Y - g + 1) * survival(g)``.
     """
+    rates = rates or Rates()
     per_factor = sum(cohort_births(REFERENCE_YEAR - g) * survival(g, rates) for g in range(12))
     return TARGET_STUDENTS / per_factor
 

@@ -21,7 +21,6 @@ import numpy as np
 import polars as pl
 
 from edubrain.synth.facts import DATA
-from edubrain.synth.rng import stream
 
 OVERWEIGHT = {1: 0.14, 2: 0.11}
 """Target share overweight (超重) by sex (1 boys, 2 girls)."""
@@ -88,6 +87,7 @@ def items_for(grade: int, sex: int) -> list[str]:
     """The items a pupil of ``grade`` (1-12) and ``sex`` is tested on, besides height and weight."""
     return [item for item in ITEMS if (item, sex, grade) in anchors()]
 
+
 WEIGHTS: dict[int, dict[str, float]] = {
     1: {"bmi": 15, "vital_capacity_ml": 15, "sprint_50m_s": 20, "sit_and_reach_cm": 30, "rope_skipping_count": 20},
     3: {"bmi": 15, "vital_capacity_ml": 15, "sprint_50m_s": 20, "sit_and_reach_cm": 20, "rope_skipping_count": 20,
@@ -116,7 +116,9 @@ def bmi_points(height_cm: np.ndarray, weight_kg: np.ndarray, sex: int, grade: in
     band = body_band(sex, grade)
     bmi = np.round(weight_kg / (height_cm / 100) ** 2, 1)
     return np.where(
-        bmi > band["bmi_overweight_max"], 60, np.where((bmi > band["bmi_normal_max"]) | (bmi < band["bmi_normal_min"]), 80, 100)
+        bmi > band["bmi_overweight_max"],
+        60,
+        np.where((bmi > band["bmi_normal_max"]) | (bmi < band["bmi_normal_min"]), 80, 100),
     )
 
 

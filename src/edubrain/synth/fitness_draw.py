@@ -9,8 +9,8 @@ import polars as pl
 
 from edubrain.synth.fitness import (
     DECIMALS,
-    ITEMS,
     EXEMPT,
+    ITEMS,
     LIMITS,
     SPREAD,
     anchors,
@@ -26,7 +26,9 @@ SCHOOL_SD = 0.15
 FIT_WEIGHT, BMI_DRAG = 0.7, 0.3
 
 
-def _body(n: int, stature: np.ndarray, bmi_z: np.ndarray, sex: int, grade: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _body(
+    n: int, stature: np.ndarray, bmi_z: np.ndarray, sex: int, grade: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     band = body_band(sex, grade)
     height = band["height_mean_cm"] + band["height_sd_cm"] * (0.9 * stature + 0.44 * rng.normal(0, 1, n))
     bmi = np.exp(band["bmi_log_mean"] + band["bmi_log_sd"] * (0.9 * bmi_z + 0.44 * rng.normal(0, 1, n)))
@@ -70,7 +72,9 @@ def _sample_share(shift: float) -> float:
             fit, bmi_z, stature = rng.normal(0, 1, n), rng.normal(0, 1, n), rng.normal(0, 1, n)
             school = rng.normal(0, SCHOOL_SD, n)
             height, weight = _body(n, stature, bmi_z, sex, grade, rng)
-            rows = pl.DataFrame({"height_cm": height, "weight_kg": weight, **_items(n, fit, bmi_z, shift + school, sex, grade, rng)})
+            rows = pl.DataFrame(
+                {"height_cm": height, "weight_kg": weight, **_items(n, fit, bmi_z, shift + school, sex, grade, rng)}
+            )
             shares.append(float(np.mean(total_points(rows, sex, grade) >= 80)))
     return float(np.mean(shares))
 

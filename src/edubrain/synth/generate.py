@@ -7,22 +7,28 @@ organisation that submits it, the load mode and its place in the load order.
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from edubrain.catalog.registry import Catalog, get_catalog
 from edubrain.store.orgs import CITY_CODE
 from edubrain.synth.assemble import class_table, with_classes, year_tables
 from edubrain.synth.config import SynthConfig
+from edubrain.synth.dirty import inject
 from edubrain.synth.facts import District, birth_sources, district_births, districts
 from edubrain.synth.population import DistrictModel
+from edubrain.synth.rng import stream
 from edubrain.synth.schools import city_schools
 from edubrain.synth.teachers import TeacherModel
-from edubrain.synth.writer import TableWriter, Written
+from edubrain.synth.writer import TableWriter, Written, as_text, headers
 
 YEARLY = (
     "classes",
@@ -40,7 +46,7 @@ ROSTERS = ("students", "teachers")
 """Datasets holding current state: each year's file replaces the school's rows (``replace-scope``)."""
 MANIFEST_SCHEMA = {
     "seq": pl.Int64, "path": pl.String, "dataset": pl.String, "org": pl.String, "school_year": pl.Int64,
-    "mode": pl.String, "format": pl.String, "rows": pl.Int64, "district": pl.String,
+    "mode": pl.String, "format": pl.String, "rows": pl.Int64, "district": pl.String, "expected": pl.String,
 }  # fmt: skip
 
 Progress = Callable[[str, int], None]
@@ -59,13 +65,22 @@ class Manifest:
     entries: list[dict[str, object]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
-    def add(self, written: Written, root: Path, dataset: str, org: str, year: int | None, district: str) -> None:
-        """Record a written file."""
+    def add(
+        self,
+        written: Written,
+        root: Path,
+        dataset: str,
+        org: str,
+        year: int | None,
+        district: str,
+        expected: str | None = None,
+    ) -> None:
+        """Record a written file (``expected``: the file of problems a dirty file must yield)."""
         self.entries.append(
             {
                 "path": written.path.relative_to(root).as_posix(), "dataset": dataset, "org": org,
                 "school_year": year, "mode": "replace-scope" if dataset in ROSTERS else "upsert",
-                "format": written.file_format, "rows": written.rows, "district": district,
+                "format": written.file_format, "rows": written.rows, "district": district, "expected": expected,
             }
         )  # fmt: skip
 
@@ -74,30 +89,61 @@ class Manifest:
         rank = {d: i for i, d in enumerate(("districts", "births", "schools", *YEARLY))}
         frame = pl.DataFrame(self.entries, schema={k: v for k, v in MANIFEST_SCHEMA.items() if k != "seq"})
         frame = frame.with_columns(pl.col("dataset").replace_strict(rank, return_dtype=pl.Int64).alias("_rank"))
-        frame = frame.sort(pl.col("school_year").fill_null(0), "_rank", "path").drop("_rank")
+        base = pl.col("path").str.replace(r"\.dirty\.", ".")
+        frame = frame.sort(pl.col("school_year").fill_null(0), "_rank", base, pl.col("expected").is_null()).drop(
+            "_rank"
+        )
         return frame.with_row_index("seq", offset=1).with_columns(pl.col("seq").cast(pl.Int64))
 
 
-def generate(config: SynthConfig, catalog: Catalog | None = None, progress: Progress | None = None) -> pl.DataFrame:
-    """Generate the city described by ``config`` into ``config.out``; returns the manifest (also written)."""
+def generate(
+    config: SynthConfig, catalog: Catalog | None = None, progress: Progress | None = None, workers: int = 1
+) -> pl.DataFrame:
+    """Generate the city described by ``config`` into ``config.out``; returns the manifest (also written).
+
+    Args:
+        config: What to generate.
+        catalog: The catalog (default the packaged one).
+        progress: Called after each district.
+        workers: Processes generating districts in parallel; the output is the same for any number.
+    """
     config.check()
     catalog = catalog or get_catalog()
     root = config.out
     root.mkdir(parents=True, exist_ok=True)
-    writer = TableWriter(root, catalog)
     manifest = Manifest()
     schools = city_schools(config)
-    _write_city(config, writer, manifest, schools)
-    for district in districts():
-        started = time.perf_counter()
-        own = schools.filter(pl.col("district_code") == district.code)
-        _write_district(config, writer, manifest, district, own)
-        manifest.timings[district.code] = time.perf_counter() - started
-        if progress:
-            progress(district.code, len(manifest.entries))
+    _write_city(config, TableWriter(root, catalog), manifest, schools)
+    chosen = [d for d in districts() if config.districts is None or d.code in config.districts]
+    order = sorted(chosen, key=lambda d: -d.student_share)
+    jobs = [(config, d.code, schools.filter(pl.col("district_code") == d.code)) for d in order]
+    if workers > 1:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            results = pool.map(district_job, *zip(*jobs, strict=True))
+            _collect(manifest, results, progress)
+    else:
+        _collect(manifest, (district_job(*job) for job in jobs), progress)
     frame = manifest.frame()
     frame.write_csv(root / "manifest.csv")
     return frame
+
+
+def _collect(manifest: Manifest, results: Iterable[tuple[str, Manifest]], progress: Progress | None) -> None:
+    for code, part in results:
+        manifest.entries.extend(part.entries)
+        manifest.timings.update(part.timings)
+        if progress:
+            progress(code, len(manifest.entries))
+
+
+def district_job(config: SynthConfig, code: str, schools: pl.DataFrame) -> tuple[str, Manifest]:
+    """Generate and write one district's school files (runs in a worker process)."""
+    started = time.perf_counter()
+    manifest = Manifest()
+    district = next(d for d in districts() if d.code == code)
+    _write_district(config, TableWriter(config.out, get_catalog()), manifest, district, schools)
+    manifest.timings[code] = time.perf_counter() - started
+    return code, manifest
 
 
 def _write_city(config: SynthConfig, writer: TableWriter, manifest: Manifest, schools: pl.DataFrame) -> None:
@@ -110,12 +156,28 @@ def _write_city(config: SynthConfig, writer: TableWriter, manifest: Manifest, sc
     ]  # fmt: skip
     births = pl.DataFrame(rows)
     facts = pl.DataFrame(
-        [{"district_code": d.code, "name_zh": d.name_zh, "functional_zone": d.zone, "resident_population_10k": d.population_10k}
-         for d in districts()]
-    )  # fmt: skip
+        [
+            {
+                "district_code": d.code,
+                "name_zh": d.name_zh,
+                "functional_zone": d.zone,
+                "resident_population_10k": d.population_10k,
+            }
+            for d in districts()
+        ]
+    )
     for dataset, frame in (("districts", facts), ("births", births)):
-        manifest.add(writer.write(frame, dataset, f"{CITY_CODE}/{dataset}", "utf8-bom"), writer.root, dataset, CITY_CODE, None, CITY_CODE)
+        manifest.add(
+            writer.write(frame, dataset, f"{CITY_CODE}/{dataset}", "utf8-bom"),
+            writer.root,
+            dataset,
+            CITY_CODE,
+            None,
+            CITY_CODE,
+        )
     for district in districts():
+        if config.districts is not None and district.code not in config.districts:
+            continue
         own = schools.filter(pl.col("district_code") == district.code)
         written = writer.write(own, "schools", f"{district.code}/schools", "gbk" if district.index % 2 else "utf8-bom")
         manifest.add(written, writer.root, "schools", district.code, None, district.code)
@@ -132,29 +194,68 @@ def _write_district(
         staff = staff_model.year(state.year, classes)
         tables = year_tables(state, staff, schools, config.seed, district.index)
         for dataset in YEARLY:
-            _write_per_school(config, writer, manifest, tables[dataset], dataset, state.year, district, formats)
+            rng = stream(config.seed, f"dirty-{dataset}", district.index, state.year)
+            target = _SchoolFiles(writer, manifest, dataset, state.year, district, rng)
+            _write_per_school(config, target, tables[dataset], formats)
 
 
-def _write_per_school(
-    config: SynthConfig,
-    writer: TableWriter,
-    manifest: Manifest,
-    table: pl.DataFrame,
-    dataset: str,
-    year: int,
-    district: District,
-    formats: dict[str, str],
-) -> None:
+@dataclass
+class _SchoolFiles:
+    """Where one dataset's school files of one year go."""
+
+    writer: TableWriter
+    manifest: Manifest
+    dataset: str
+    year: int
+    district: District
+    rng: np.random.Generator
+
+
+def _write_per_school(config: SynthConfig, target: _SchoolFiles, table: pl.DataFrame, formats: dict[str, str]) -> None:
     """One file per school; a school with no rows still sends a roster (so last year's rows retire)."""
     parts = table.partition_by("school_code", as_dict=True, maintain_order=True)
-    for code, file_format in formats.items():
+    codes = list(formats)
+    for i, (code, file_format) in enumerate(formats.items()):
         part = parts.get((code,))
         if part is None:
-            if dataset not in ROSTERS:
+            if target.dataset not in ROSTERS:
                 continue
             part = table.clear()
         chosen = file_format
-        if file_format == "xlsx" and dataset not in config.formats.xlsx_datasets:
+        if file_format == "xlsx" and target.dataset not in config.formats.xlsx_datasets:
             chosen = "utf8-bom"
-        written = writer.write(part, dataset, f"{district.code}/{code}/{year}-{dataset}", chosen)
-        manifest.add(written, writer.root, dataset, code, year, district.code)
+        relative = f"{target.district.code}/{code}/{target.year}-{target.dataset}"
+        if config.dirty and target.rng.random() < config.dirty:
+            _write_dirty(target, part, relative, chosen, code, codes[(i + 1) % len(codes)])
+        written = target.writer.write(part, target.dataset, relative, chosen)
+        target.manifest.add(written, target.writer.root, target.dataset, code, target.year, target.district.code)
+
+
+def _write_dirty(
+    target: _SchoolFiles, part: pl.DataFrame, relative: str, file_format: str, code: str, other: str
+) -> None:
+    """A copy of the school's file with one mistake, and beside it the problems it must yield."""
+    dataset = target.writer.catalog.dataset(target.dataset)
+    text = as_text(part, dataset, chinese=file_format != "utf8")
+    mistake = inject(text, dataset, target.rng, other)
+    if mistake is None:
+        return
+    written = target.writer.write_text(mistake.frame, dataset, relative + ".dirty", file_format, mistake.headers)
+    written_headers = dict(zip(dataset.field_names, headers(dataset, file_format, mistake.headers), strict=True))
+    problems = [
+        {"row": row, "column": column[1:] if column.startswith("=") else written_headers[column], "rule": rule}
+        for row, column, rule in mistake.expected
+    ]
+    expected = written.path.with_name(written.path.name + ".expected.json")
+    report = {
+        "file": written.path.name,
+        "dataset": dataset.id,
+        "org": code,
+        "mistake": mistake.kind,
+        "problems": problems,
+    }
+    expected.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    target.manifest.add(
+        written, target.writer.root, dataset.id, code, target.year, target.district.code,
+        expected.relative_to(target.writer.root).as_posix(),
+    )  # fmt: skip

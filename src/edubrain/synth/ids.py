@@ -16,8 +16,8 @@ import numpy as np
 WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 CHECK = np.array(list("10X98765432"))
 EPOCH = dt.date(1950, 1, 1)
-BLOCK = 31
-"""Sequence numbers per sex and generating district for one region and birth date (16 x 31 <= 500)."""
+SEQUENCES = 500
+"""Sequence numbers per sex for one region and birth date (3 digits, the last one's parity is the sex)."""
 
 
 def days_to_dates(days: np.ndarray) -> np.ndarray:
@@ -52,18 +52,28 @@ def id_numbers(region: np.ndarray, birth_days: np.ndarray, sequence: np.ndarray)
     return np.char.add(body, check_chars(first17))
 
 
+def district_blocks(shares: list[float]) -> list[tuple[int, int]]:
+    """Split the 500 sequence numbers among districts in proportion to their size (at least 4 each)."""
+    sizes = [max(4, int(SEQUENCES * 0.97 * s)) for s in shares]
+    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+    if starts[-1] + sizes[-1] > SEQUENCES:
+        raise ValueError("sequence blocks overflow")
+    return list(zip(starts, sizes, strict=True))
+
+
 class SequenceBook:
     """Hands out unique 3-digit 身份证 sequence numbers for one generating district.
 
     Args:
-        district_index: 0-15; selects the district's block of sequence numbers.
+        block: First sequence number (0-499) and count owned by the generating district; blocks of
+            different districts do not overlap (see :func:`district_blocks`).
         regions: The region codes that may be used.
         first_day: Earliest birth date (days since 1950) that may be used.
         last_day: Latest birth date.
     """
 
-    def __init__(self, district_index: int, regions: list[int], first_day: int, last_day: int) -> None:
-        self.block = district_index * BLOCK
+    def __init__(self, block: tuple[int, int], regions: list[int], first_day: int, last_day: int) -> None:
+        self.block, self.size = block
         self.regions = {r: i for i, r in enumerate(regions)}
         self.first_day = first_day
         self.span = last_day - first_day + 1
@@ -87,7 +97,7 @@ class SequenceBook:
             rank = np.empty(len(key), dtype=np.int64)
             rank[order] = np.arange(len(key)) - first
             slot = self.used[key].astype(np.int64) + rank
-            fits = slot < BLOCK
+            fits = slot < self.size
             np.add.at(self.used, key[fits], 1)
             out[todo[fits]] = (self.block + slot[fits]) * 2 + male[todo[fits]]
             todo = todo[~fits]

@@ -9,6 +9,7 @@ always submitted on their own.
 
 from __future__ import annotations
 
+import csv
 import tempfile
 import time
 from collections.abc import Callable
@@ -18,14 +19,15 @@ from typing import Literal
 
 import polars as pl
 
+from edubrain.catalog.models import Dataset
 from edubrain.exchange.headers import map_headers
-from edubrain.exchange.ingest import ingest_file
-from edubrain.exchange.readers import read_source
+from edubrain.exchange.ingest import Exchange
+from edubrain.exchange.readers import detect_encoding, read_source
 from edubrain.home import Home
 
 LoadMode = Literal["per-school", "bulk"]
-Step = Callable[[dict[str, object], str], None]
-"""Called after each submission with the manifest entry and the batch status."""
+Step = Callable[[dict[str, object], str, int], None]
+"""Called after each submission with the manifest entry, the batch status and the number of files it held."""
 
 
 @dataclass
@@ -55,27 +57,30 @@ def read_manifest(root: Path) -> pl.DataFrame:
 
 
 def load_city(home: Home, root: Path, mode: LoadMode = "per-school", step: Step | None = None) -> LoadSummary:
-    """Submit every file of the city in ``root`` in manifest order."""
+    """Submit every file of the city in ``root`` in manifest order, in one exchange session."""
     manifest = read_manifest(root)
     summary = LoadSummary()
     entries = manifest.to_dicts()
     batches = _bundles(entries) if mode == "bulk" else [[e] for e in entries]
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, Exchange(home) as exchange:
         for group in batches:
             started = time.perf_counter()
             entry = group[0]
             path = root / str(entry["path"]) if len(group) == 1 else _bundle(root, group, Path(scratch))
             org = str(entry["org"]) if len(group) == 1 else str(entry["district"])
-            result = ingest_file(home, path, str(entry["dataset"]), org, mode=entry["mode"])  # type: ignore[arg-type]
+            source = read_source(path)
+            result = exchange.submit(source, str(entry["dataset"]), org, mode=entry["mode"])  # type: ignore[arg-type]
             _tally(summary, entry, result.report.status, result.report.rows_read, result.problems.height, started)
             if result.report.status == "rejected":
                 summary.rejected.extend(str(e["path"]) for e in group)
             if step:
-                step(entry, result.report.status)
+                step(entry, result.report.status, len(group))
     return summary
 
 
-def _tally(summary: LoadSummary, entry: dict[str, object], status: str, rows: int, problems: int, started: float) -> None:
+def _tally(
+    summary: LoadSummary, entry: dict[str, object], status: str, rows: int, problems: int, started: float
+) -> None:
     dataset = str(entry["dataset"])
     summary.files += 1
     summary.rows += rows
@@ -89,11 +94,15 @@ def _bundles(entries: list[dict[str, object]]) -> list[list[dict[str, object]]]:
     groups: dict[tuple[object, ...], list[dict[str, object]]] = {}
     out: list[list[dict[str, object]]] = []
     for entry in entries:
-        school_file = entry["school_year"] is not None and not entry.get("expected")
-        if not school_file:
+        key = (entry["school_year"], entry["dataset"], entry["district"])
+        if entry["school_year"] is None:
             out.append([entry])
             continue
-        key = (entry["school_year"], entry["dataset"], entry["district"])
+        if entry.get("expected"):
+            # a dirty file goes before its district's bundle, like the school's own resubmission
+            position = out.index(groups[key]) if key in groups else len(out)
+            out.insert(position, [entry])
+            continue
         if key not in groups:
             groups[key] = []
             out.append(groups[key])
@@ -102,16 +111,46 @@ def _bundles(entries: list[dict[str, object]]) -> list[list[dict[str, object]]]:
 
 
 def _bundle(root: Path, group: list[dict[str, object]], scratch: Path) -> Path:
-    """One UTF-8 CSV with field-name headers holding every file of ``group`` (text as written)."""
+    """One UTF-8 CSV with field-name headers holding every file of ``group`` (values as written).
+
+    CSV files whose headers map to the dataset's fields in catalog order are
+    appended as text (decoded, header dropped); any other file is read and
+    re-written through the exchange's reader.
+    """
     from edubrain.catalog.registry import get_catalog
 
     dataset = get_catalog().dataset(str(group[0]["dataset"]))
-    frames = []
-    for entry in group:
-        source = read_source(root / str(entry["path"]))
-        mapping = map_headers(source.headers, dataset)
-        frames.append(source.frame.select([pl.col(f"c{pos}").alias(name) for name, (pos, _) in mapping.columns.items()]))
-    frame = pl.concat(frames, how="diagonal")
     path = scratch / f"{group[0]['district']}-{group[0]['school_year']}-{dataset.id}.csv"
-    frame.write_csv(path)
+    others = []
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.write(",".join(dataset.field_names) + "\n")
+        for entry in group:
+            body = _csv_body(root / str(entry["path"]), dataset)
+            if body is None:
+                others.append(entry)
+            elif body:
+                out.write(body if body.endswith("\n") else body + "\n")
+        for entry in others:
+            source = read_source(root / str(entry["path"]))
+            mapping = map_headers(source.headers, dataset)
+            frame = source.frame.select([pl.col(f"c{pos}").alias(name) for name, (pos, _) in mapping.columns.items()])
+            frame = pl.DataFrame(schema=dict.fromkeys(dataset.field_names, pl.String)).vstack(
+                frame.select(
+                    [pl.col(n) if n in frame.columns else pl.lit(None, pl.String).alias(n) for n in dataset.field_names]
+                )
+            )
+            out.write(frame.write_csv(include_header=False))
     return path
+
+
+def _csv_body(path: Path, dataset: Dataset) -> str | None:
+    """The data lines of a CSV file whose header maps to ``dataset``'s fields in order, else None."""
+    if path.suffix.lower() != ".csv":
+        return None
+    _, text = detect_encoding(path.read_bytes())
+    header, _, body = text.partition("\n")
+    mapping = map_headers(next(csv.reader([header.rstrip("\r")])), dataset)
+    in_order = [name for name, _ in sorted(mapping.columns.items(), key=lambda item: item[1][0])]
+    if mapping.unmapped or in_order != list(dataset.field_names):
+        return None
+    return body.replace("\r\n", "\n")

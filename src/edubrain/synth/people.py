@@ -20,7 +20,9 @@ ETHNICITY: dict[str, float] = {
 BOY_SHARE = 0.515
 """Share of boys (sex ratio at birth about 106)."""
 
-_STREETS = np.array(["中关村", "学院路", "望京", "亚运村", "双井", "方庄", "回龙观", "天通苑", "亦庄", "良乡", "梨园", "龙潭"])
+_STREETS = np.array(
+    ["中关村", "学院路", "望京", "亚运村", "双井", "方庄", "回龙观", "天通苑", "亦庄", "良乡", "梨园", "龙潭"]
+)
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from edubrain.synth.config import SynthConfig
-from edubrain.synth.facts import District, expected_grade_size
-from edubrain.synth.ids import SequenceBook, date_days
+from edubrain.synth.config import Rates, SynthConfig
+from edubrain.synth.facts import District, districts, expected_grade_size
+from edubrain.synth.ids import SequenceBook, date_days, district_blocks
 from edubrain.synth.people import Cohort, birth_window, new_students
 from edubrain.synth.rng import stream
 
@@ -26,6 +26,15 @@ CLASS_SIZE = 40
 """Largest class the model forms (Beijing classes hold about 35-40 pupils)."""
 STAGE_OF_GRADE = np.array([0] * 6 + [1] * 3 + [2] * 3)
 EVENT_COLUMNS = ["student_id", "school_code", "change_type", "change_day", "from_school_code", "to_school_code", "year"]
+
+
+def block_of(district: District) -> tuple[int, int]:
+    """The district's block of 身份证 sequence numbers.
+
+    Its students and teachers share it: they never share a birth date, since teachers are born at
+    least 22 years before the first school year.
+    """
+    return district_blocks([d.student_share for d in districts()])[district.index]
 
 
 @dataclass
@@ -59,8 +68,10 @@ class DistrictModel:
         self.weights = schools.get_column("weight").to_numpy()
         self.offers = schools.select("has_primary", "has_junior", "has_senior").to_numpy()
         first, _ = birth_window(config.end_year, 11)
-        regions = [int(c) for c in sorted({f"1101{i:02d}" for i in (1, 2, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19)})]
-        self.book = SequenceBook(district.index, regions, first - 12 * 366, date_days(config.end_year + 1, 12, 31))
+        regions = [
+            int(c) for c in sorted({f"1101{i:02d}" for i in (1, 2, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19)})
+        ]
+        self.book = SequenceBook(block_of(district), regions, first - 12 * 366, date_days(config.end_year + 1, 12, 31))
 
     def _rng(self, label: str, year: int) -> np.random.Generator:
         return stream(self.config.seed, label, self.district.index, year)
@@ -84,36 +95,22 @@ class DistrictModel:
         """Yield the state of each school year in order, oldest first."""
         start = self.config.start_year
         rng = self._rng("initial", start)
-        students = pl.concat([self._intake(rng, start, g) for g in range(12)])
-        events = _no_events()
-        for year in self.config.school_years:
-            if year > start:
-                students, leaving, arriving = self._advance(students, year)
-                yield_prev = _events_concat(events, leaving)
-                yield YearState(year - 1, previous, yield_prev)
-                events = arriving
-            students = self._assign_classes(students, year)
-            events = _events_concat(events, self._suspensions(students, year))
-            previous = students
-        yield YearState(self.config.end_year, previous, events)
+        students = self._assign_classes(pl.concat([self._intake(rng, start, g) for g in range(12)]), start)
+        events = _events_concat(_no_events(), self._suspensions(students, start))
+        for year in self.config.school_years[1:]:
+            following, leaving, arriving = self._advance(students, year)
+            yield YearState(year - 1, students, _events_concat(events, leaving))
+            students = self._assign_classes(following, year)
+            events = _events_concat(arriving, self._suspensions(students, year))
+        yield YearState(self.config.end_year, students, events)
 
     def _advance(self, old: pl.DataFrame, year: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
         """Move from ``year - 1`` to ``year``: returns the new enrolment and the events of both years."""
         rng = self._rng("advance", year)
-        rates = self.config.rates
         n = old.height
         grade = old.get_column("grade").to_numpy().astype(np.int64)
         school = old.get_column("school").to_numpy()
-        u = rng.random(n)
-        leaves = (u < rates.move_out) & (grade < 11)
-        moves = (u >= rates.move_out) & (u < rates.move_out + rates.transfer) & (grade < 11)
-        repeats = (u >= rates.move_out + rates.transfer) & (u < rates.move_out + rates.transfer + rates.repeat)
-        repeats &= ~np.isin(grade, [5, 8, 11])
-        stay_on = rng.random(n)
-        stage_end = ((grade == 5) & (stay_on >= rates.primary_to_junior)) | (
-            (grade == 8) & (stay_on >= rates.junior_to_senior)
-        )
-        keep = ~leaves & ~stage_end & (grade < 11)
+        leaves, moves, repeats, keep = _fates(rng, grade, self.config.rates)
         new_grade = np.where(repeats, grade, grade + 1)
         new_stage = STAGE_OF_GRADE[np.minimum(new_grade, 11)]
         offers = self.offers[np.searchsorted(self.codes, school), np.minimum(new_stage, 2)]
@@ -126,10 +123,16 @@ class DistrictModel:
             pl.Series("grade", new_grade.astype(np.int8)),
             pl.Series("school", new_school),
             pl.Series("class_seq", np.where(repeats | reassign, -1, old.get_column("class_seq").to_numpy())),
-            pl.Series("enrollment_year", np.where(stage_move & keep, year, old.get_column("enrollment_year").to_numpy())),
-            pl.Series("ability", (0.95 * old.get_column("ability").to_numpy() + rng.normal(0, 0.31, n)).astype(np.float32)),
+            pl.Series(
+                "enrollment_year", np.where(stage_move & keep, year, old.get_column("enrollment_year").to_numpy())
+            ),
+            pl.Series(
+                "ability", (0.95 * old.get_column("ability").to_numpy() + rng.normal(0, 0.31, n)).astype(np.float32)
+            ),
         ).filter(pl.Series(keep))
-        summer = _events(old.filter(pl.Series(leaves | moved | repeats)), rng, year - 1, school, new_school, leaves, moved, repeats)
+        summer = _events(
+            old.filter(pl.Series(leaves | moved | repeats)), rng, year - 1, school, new_school, leaves, moved, repeats
+        )
         newcomers = self._newcomers(rng, data, year)
         arriving = _arrivals(data.filter(pl.Series(moved[keep])), school[moved], newcomers, year, rng)
         intake = self._intake(rng, year, 0)
@@ -170,6 +173,20 @@ class DistrictModel:
             day = date_days(y, month, 1) + rng.integers(0, 28, n)
             out.append(_event_frame(chosen, code, day, chosen.get_column("school"), None, None, year))
         return pl.concat(out)
+
+
+def _fates(rng: np.random.Generator, grade: np.ndarray, rates: Rates) -> tuple[np.ndarray, ...]:
+    """Who leaves the city, transfers, repeats, and who is still enrolled next year (boolean masks)."""
+    u = rng.random(len(grade))
+    leaves = (u < rates.move_out) & (grade < 11)
+    moves = (u >= rates.move_out) & (u < rates.move_out + rates.transfer) & (grade < 11)
+    repeats = (u >= rates.move_out + rates.transfer) & (u < rates.move_out + rates.transfer + rates.repeat)
+    repeats &= ~np.isin(grade, [5, 8, 11])
+    stay_on = rng.random(len(grade))
+    stage_end = ((grade == 5) & (stay_on >= rates.primary_to_junior)) | (
+        (grade == 8) & (stay_on >= rates.junior_to_senior)
+    )
+    return leaves, moves, repeats, ~leaves & ~stage_end & (grade < 11)
 
 
 def _no_events() -> pl.DataFrame:
@@ -241,7 +258,9 @@ def _arrivals(
     day_n = date_days(year, 9, 1) + rng.integers(0, 20, newcomers.height)
     return _events_concat(
         _event_frame(moved, "22", day_m, moved.get_column("school"), from_school, moved.get_column("school"), year),
-        _event_frame(newcomers, "22", day_n, newcomers.get_column("school"), None, newcomers.get_column("school"), year),
+        _event_frame(
+            newcomers, "22", day_n, newcomers.get_column("school"), None, newcomers.get_column("school"), year
+        ),
     )
 
 

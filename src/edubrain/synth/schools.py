@@ -24,7 +24,20 @@ STAGES: dict[str, tuple[bool, bool, bool]] = {
 """School type -> (offers primary, junior, senior)."""
 
 _KIND = {"211": "小学", "312": "学校", "345": "实验学校", "311": "中学", "341": "中学", "342": "高级中学"}
-_PLACES = list("东西南北") + ["育才", "光明", "和平", "朝阳", "育英", "实验", "新华", "红星", "团结", "民族", "立新", "文汇"]
+_PLACES = list("东西南北") + [
+    "育才",
+    "光明",
+    "和平",
+    "朝阳",
+    "育英",
+    "实验",
+    "新华",
+    "红星",
+    "团结",
+    "民族",
+    "立新",
+    "文汇",
+]
 _STREETS = ["长安", "建国", "复兴", "学院", "中关村", "望京", "丰台", "京顺", "广渠", "西直门", "安定", "阜成"]
 _CN_DIGITS = "零一二三四五六七八九"
 ZONE_QUALITY = {"core": 0.25, "urban": 0.1, "sub-centre": 0.0, "suburban": -0.05, "ecological": -0.15}
@@ -37,7 +50,7 @@ def chinese_number(n: int) -> str:
     tens, ones = divmod(rest, 10)
     out = _CN_DIGITS[hundreds] + "百" if hundreds else ""
     if tens:
-        out += ("十" if tens == 1 and not hundreds else _CN_DIGITS[tens] + "十")
+        out += "十" if tens == 1 and not hundreds else _CN_DIGITS[tens] + "十"
     elif hundreds and ones:
         out += "零"
     return out + (_CN_DIGITS[ones] if ones else "")
@@ -94,7 +107,9 @@ def district_schools(config: SynthConfig, district: District, count: int) -> pl.
             "district_code": district.code,
             "school_type": types,
             "is_public": public,
-            "address": [f"北京市{district.name_zh}{_STREETS[i % len(_STREETS)]}路{rng.integers(1, 300)}号" for i in range(n)],
+            "address": [
+                f"北京市{district.name_zh}{_STREETS[i % len(_STREETS)]}路{rng.integers(1, 300)}号" for i in range(n)
+            ],
             "founded_year": np.where(public, rng.integers(1905, 2016, n), rng.integers(1993, 2021, n)),
             "has_primary": stages[:, 0],
             "has_junior": stages[:, 1],
@@ -115,7 +130,7 @@ def planned_places(config: SynthConfig, schools: pl.DataFrame, district: Distric
     """Add planned places per stage: expected enrolment of the last year times 1.0-1.35, in whole classes of 45."""
     rng = stream(config.seed, "places", district.index)
     out = schools
-    for stage, grades, col in ((0, range(0, 6), "primary"), (1, range(6, 9), "junior"), (2, range(9, 12), "senior")):
+    for grades, col in ((range(0, 6), "primary"), (range(6, 9), "junior"), (range(9, 12), "senior")):
         offers = schools.get_column(f"has_{col}").to_numpy()
         weights = schools.get_column("weight").to_numpy() * offers
         total = sum(expected_grade_size(config.end_year, g, config.rates, config.scale) for g in grades)
@@ -123,7 +138,6 @@ def planned_places(config: SynthConfig, schools: pl.DataFrame, district: Distric
         places = np.round(expected * rng.uniform(1.0, 1.35, len(weights)) / 45) * 45
         places = np.where(offers, np.maximum(places, 45), 0).astype(np.int64)
         out = out.with_columns(pl.Series(f"planned_places_{col}", places))
-    del stage
     return out
 
 

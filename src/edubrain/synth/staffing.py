@@ -18,7 +18,16 @@ TRAINING: dict[str, tuple[float, float, str]] = {
     "60": (0.25, 8.0, "校本研修"),
 }
 """Training level (JY/T 1001 级别代码) -> (share of records, typical hours, course stem)."""
-TOPICS = ["信息技术应用能力提升", "新课标解读", "心理健康教育", "人工智能教育", "班主任工作", "教学评价改革", "劳动教育", "双减背景下作业设计"]
+TOPICS = [
+    "信息技术应用能力提升",
+    "新课标解读",
+    "心理健康教育",
+    "人工智能教育",
+    "班主任工作",
+    "教学评价改革",
+    "劳动教育",
+    "双减背景下作业设计",
+]
 PRINCIPAL_HOURS = 32
 """Yearly training hours the plan asks of principals; about 90% of the synthetic principals reach it."""
 
@@ -59,9 +68,11 @@ def training_records(staff: pl.DataFrame, seed: int, district_index: int, year: 
     rng = stream(seed, "training", district_index, year)
     principal = staff.get_column("is_principal").to_numpy()
     count = rng.poisson(2.0, staff.height) + np.where(principal, 2, 0)
-    rows = staff.select("teacher_id", pl.col("school").alias("school_code"), "is_principal").with_columns(
-        pl.Series("n", count)
-    ).filter(pl.col("n") > 0)
+    rows = (
+        staff.select("teacher_id", pl.col("school").alias("school_code"), "is_principal")
+        .with_columns(pl.Series("n", count))
+        .filter(pl.col("n") > 0)
+    )
     rows = rows.select(pl.all().repeat_by("n").explode()).drop("n")
     n = rows.height
     levels = list(TRAINING)
@@ -81,18 +92,24 @@ def training_records(staff: pl.DataFrame, seed: int, district_index: int, year: 
         pl.Series("hours", hours.astype(float)),
         pl.lit(year, pl.Int64).alias("year"),
     ).with_columns(
-        (pl.col("school_code") + pl.lit(str(year)) + pl.int_range(pl.len()).over("school_code").cast(pl.String).str.zfill(5)).alias("record_id")
+        (
+            pl.col("school_code")
+            + pl.lit(str(year))
+            + pl.int_range(pl.len()).over("school_code").cast(pl.String).str.zfill(5)
+        ).alias("record_id")
     )
     return out.drop("is_principal")
 
 
-def infrastructure(schools: pl.DataFrame, classes: pl.DataFrame, seed: int, district_index: int, year: int) -> pl.DataFrame:
+def infrastructure(
+    schools: pl.DataFrame, classes: pl.DataFrame, seed: int, district_index: int, year: int
+) -> pl.DataFrame:
     """Bandwidth, wireless coverage, terminals and smart classrooms of each school; better each year."""
     rng = stream(seed, "infrastructure", district_index)
     n = schools.height
     ready = rng.normal(0, 1, n) + 0.6 * (year - 2021)  # the plan's targets come closer each year
-    n_classes = schools.join(classes.group_by("school").len(), left_on="school_code", right_on="school", how="left")
-    n_classes = n_classes.get_column("len").fill_null(0).to_numpy()
+    counts = schools.join(classes.group_by("school").len(), left_on="school_code", right_on="school", how="left")
+    n_classes = counts.get_column("len").fill_null(0).to_numpy()
     internet = np.where(ready > 1.0, 10000.0, np.where(ready > -1.0, 1000.0, 500.0))
     per_class = np.where(ready > 0.3, 100.0, np.where(ready > -1.2, 50.0, 20.0))
     noise = stream(seed, "infrastructure-year", district_index, year)

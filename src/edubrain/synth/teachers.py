@@ -9,6 +9,7 @@ from edubrain.synth.config import SynthConfig
 from edubrain.synth.facts import District
 from edubrain.synth.ids import SequenceBook, date_days, id_numbers, padded, phones
 from edubrain.synth.names import full_names
+from edubrain.synth.population import block_of
 from edubrain.synth.rng import stream
 from edubrain.synth.teaching import TEACHERS_PER_CLASS, TEACHERS_PER_SCHOOL, teacher_subject_shares
 
@@ -35,15 +36,17 @@ class TeacherModel:
         self.district = district
         self.serial = 0
         self.latest_birth = date_days(config.start_year - 22, 8, 31)
-        self.book = SequenceBook(district.index, BEIJING + PROVINCES, date_days(1955, 1, 1), self.latest_birth + 1)
+        self.book = SequenceBook(block_of(district), BEIJING + PROVINCES, date_days(1955, 1, 1), self.latest_birth + 1)
         self.staff: pl.DataFrame | None = None
 
     def need(self, classes: pl.DataFrame) -> pl.DataFrame:
         """Teachers needed per (school, stage) for a year's classes (``school``, ``stage``, ``n_classes``)."""
         ratio = pl.col("stage").replace_strict(TEACHERS_PER_CLASS, return_dtype=pl.Float64)
         per_school = pl.lit(TEACHERS_PER_SCHOOL) / pl.col("stage").n_unique().over("school")
-        return classes.group_by("school", "stage").agg(pl.len().alias("n_classes")).with_columns(
-            (pl.col("n_classes") * ratio + per_school).round().cast(pl.Int64).alias("need")
+        return (
+            classes.group_by("school", "stage")
+            .agg(pl.len().alias("n_classes"))
+            .with_columns((pl.col("n_classes") * ratio + per_school).round().cast(pl.Int64).alias("need"))
         )
 
     def year(self, year: int, classes: pl.DataFrame) -> pl.DataFrame:
@@ -116,7 +119,9 @@ def _with_principals(staff: pl.DataFrame, rng: np.random.Generator) -> pl.DataFr
         .first()
         .get_column("teacher_id")
     )
-    return staff.with_columns((pl.col("is_principal") | pl.col("teacher_id").is_in(chosen.implode())).alias("is_principal"))
+    return staff.with_columns(
+        (pl.col("is_principal") | pl.col("teacher_id").is_in(chosen.implode())).alias("is_principal")
+    )
 
 
 def _titles(staff: pl.DataFrame, year: int) -> pl.Expr:
@@ -129,6 +134,11 @@ def _titles(staff: pl.DataFrame, year: int) -> pl.Expr:
     series = pl.when(pl.col("stage") == 0).then(0).otherwise(1)
     mapping = {(s, lv): code for s, codes in TITLES.items() for lv, code in enumerate(codes)}
     key = series.cast(pl.String) + "-" + level.cast(pl.String)
-    table = {f"{s}-{lv}": c for (s, lv), c in mapping.items()} | {"0--1": "EB99", "1--1": "EB99", "0-4": "EB01", "1-4": "EB01"}
+    table = {f"{s}-{lv}": c for (s, lv), c in mapping.items()} | {
+        "0--1": "EB99",
+        "1--1": "EB99",
+        "0-4": "EB01",
+        "1-4": "EB01",
+    }
     del staff
     return key.replace_strict(table, return_dtype=pl.String).alias("title")

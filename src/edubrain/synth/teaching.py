@@ -19,7 +19,7 @@ PERIODS: dict[int, dict[str, int]] = {
 FIRST_GRADE: dict[str, int] = {"16": 7, "17": 8}
 """Subjects that start later than their stage: physics in grade 8, chemistry in grade 9 (grade index)."""
 
-TEACHERS_PER_CLASS = {0: 3.3, 1: 4.8, 2: 5.5}
+TEACHERS_PER_CLASS = {0: 3.0, 1: 4.4, 2: 5.0}
 """Teachers per class by stage, plus :data:`TEACHERS_PER_SCHOOL`; calibrated to about 170,000 teachers."""
 TEACHERS_PER_SCHOOL = 4
 
@@ -31,7 +31,9 @@ def subject_table() -> pl.DataFrame:
         for stage, table in PERIODS.items()
         for s, p in table.items()
     ]
-    return pl.DataFrame(rows, schema={"stage": pl.Int8, "subject": pl.String, "periods": pl.Int64, "first_grade": pl.Int8})
+    return pl.DataFrame(
+        rows, schema={"stage": pl.Int8, "subject": pl.String, "periods": pl.Int64, "first_grade": pl.Int8}
+    )
 
 
 def teacher_subject_shares(stage: int) -> dict[str, float]:

@@ -21,6 +21,11 @@ FORMATS = ("utf8", "utf8-bom", "gbk", "xlsx")
 ``gbk``: GBK CSV with Chinese headers; ``xlsx``: the catalog's Excel template filled in."""
 DATA_SHEET = "xl/worksheets/sheet1.xml"
 """The template's data sheet (the first)."""
+CORE_PROPERTIES = "docProps/core.xml"
+STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z?")
+FIXED_TIME = "2025-09-01T00:00:00Z"
+ZIP_TIME = (2025, 9, 1, 0, 0, 0)
+"""Fixed timestamps inside the workbook, so the same seed gives the same bytes."""
 SUFFIX = {"utf8": ".csv", "utf8-bom": ".csv", "gbk": ".csv", "xlsx": ".xlsx"}
 
 
@@ -33,11 +38,11 @@ class Written:
     rows: int
 
 
-def headers(dataset: Dataset, file_format: str) -> list[str]:
-    """The header row for ``dataset`` in ``file_format``."""
-    if file_format == "utf8":
-        return list(dataset.field_names)
-    return [spec.title_zh for spec in dataset.fields]
+def headers(dataset: Dataset, file_format: str, overrides: dict[str, str] | None = None) -> list[str]:
+    """The header row for ``dataset`` in ``file_format`` (``overrides``: field -> header written instead)."""
+    overrides = overrides or {}
+    plain = dataset.field_names if file_format == "utf8" else [spec.title_zh for spec in dataset.fields]
+    return [overrides.get(name, header) for name, header in zip(dataset.field_names, plain, strict=True)]
 
 
 def as_text(frame: pl.DataFrame, dataset: Dataset, chinese: bool) -> pl.DataFrame:
@@ -70,17 +75,27 @@ class TableWriter:
     def write(self, frame: pl.DataFrame, dataset_id: str, relative: str, file_format: str) -> Written:
         """Write ``frame`` (catalog columns) to ``root/relative`` + suffix in ``file_format``."""
         dataset = self.catalog.dataset(dataset_id)
+        return self.write_text(as_text(frame, dataset, chinese=file_format != "utf8"), dataset, relative, file_format)
+
+    def write_text(
+        self,
+        text: pl.DataFrame,
+        dataset: Dataset,
+        relative: str,
+        file_format: str,
+        overrides: dict[str, str] | None = None,
+    ) -> Written:
+        """Write ``text`` (catalog columns as text, see :func:`as_text`) with the format's headers."""
         path = self.root / (relative + SUFFIX[file_format])
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = as_text(frame, dataset, chinese=file_format != "utf8")
-        text.columns = headers(dataset, file_format)
+        text = text.rename(dict(zip(text.columns, headers(dataset, file_format, overrides), strict=True)))
         if file_format == "xlsx":
             self._write_xlsx(text, dataset, path)
         else:
             csv = text.write_csv(quote_style="necessary")
             encoding = {"utf8": "utf-8", "utf8-bom": "utf-8-sig", "gbk": "gbk"}[file_format]
             path.write_bytes(csv.encode(encoding))
-        return Written(path, file_format, frame.height)
+        return Written(path, file_format, text.height)
 
     def template(self, dataset: Dataset) -> bytes:
         """The catalog's Excel template of ``dataset`` (made once, kept in memory)."""
@@ -112,12 +127,17 @@ class TableWriter:
                     cells.append(f'<c r="{letter}{r}" t="inlineStr"><is><t>{escape(value)}</t></is></c>')
             rows.append(f'<row r="{r}">{"".join(cells)}</row>')
         last = f"{letters[-1]}{text.height + 1}"
-        with zipfile.ZipFile(io.BytesIO(self.template(dataset))) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        with (
+            zipfile.ZipFile(io.BytesIO(self.template(dataset))) as source,
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out,
+        ):
             for item in source.infolist():
                 data = source.read(item.filename)
+                if item.filename == CORE_PROPERTIES:
+                    data = STAMP.sub(FIXED_TIME, data.decode("utf-8")).encode("utf-8")
                 if item.filename == DATA_SHEET:
                     sheet = data.decode("utf-8")
                     sheet = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{last}" />', sheet, count=1)
                     sheet = sheet.replace("</sheetData>", "".join(rows) + "</sheetData>", 1)
                     data = sheet.encode("utf-8")
-                out.writestr(item, data)
+                out.writestr(zipfile.ZipInfo(item.filename, ZIP_TIME), data, zipfile.ZIP_DEFLATED)

@@ -1,0 +1,216 @@
+"""``edubrain users``, ``edubrain roles`` and ``edubrain token``: accounts, roles and node API keys."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from edubrain.cli.common import console, home, print_json, t
+from edubrain.governance import identity, policy, tokens
+from edubrain.governance.audit import record_event
+from edubrain.governance.models import ApiKey, RoleGrant, User
+from edubrain.store.db import session_scope
+
+users_app = typer.Typer(help="用户账户 / user accounts.", no_args_is_help=True)
+token_app = typer.Typer(help="节点客户端 API 密钥 / API keys for node clients.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands to ``app``."""
+    app.add_typer(users_app, name="users")
+    app.add_typer(token_app, name="token")
+    app.command("roles")(roles)
+
+
+def _refs(refs: str | None) -> list[str]:
+    return [r.strip() for r in (refs or "").split(",") if r.strip()]
+
+
+def _password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return typer.prompt(t("密码", "Password"), hide_input=True, confirmation_prompt=True)
+
+
+@users_app.command("add")
+def add(
+    username: str,
+    org: str = typer.Option(..., "--org", help="所属单位代码 / organisation code."),
+    role: list[str] = typer.Option([], "--role", help="授予的角色，可重复 / role to grant (repeatable)."),
+    refs: str = typer.Option(None, "--refs", help="班级编号或学籍号，逗号分隔 / class ids or student numbers."),
+    name: str = typer.Option(None, "--name", help="显示名 / display name."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读取密码 / read the password from stdin."),
+) -> None:
+    """新建用户并授予角色 / add a user (Argon2id password) and grant roles.
+
+    Example: ``edubrain users add zhang --org 1101080001 --role school_admin``
+    """
+    h = home()
+    h.ensure_initialised()
+    password = _password(password_stdin)
+    with session_scope(h.engine) as session:
+        user = identity.add_user(session, username, password, org, name)
+        for role_id in role:
+            identity.grant(session, username, role_id, org, _refs(refs))
+        record_event(session, actor="cli", action="user_change", org_code=org, detail={"added": username, "roles": role})
+    console.print(t(f"已新建用户 {user.username}（{user.id}）", f"Added user {user.username} ({user.id})"))
+
+
+@users_app.command("list")
+def list_users(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出 / print JSON.")) -> None:
+    """列出用户及其角色 / list users and their roles.
+
+    Example: ``edubrain users list``
+    """
+    h = home()
+    h.ensure_initialised()
+    with session_scope(h.engine) as session:
+        rows = []
+        for user in session.scalars(select(User).order_by(User.username)):
+            grants = session.scalars(select(RoleGrant).where(RoleGrant.user_id == user.id))
+            rows.append(
+                {
+                    "username": user.username,
+                    "org": user.org_code,
+                    "disabled": user.disabled,
+                    "roles": [f"{g.role}@{g.org_code}" + (f"[{','.join(g.refs)}]" if g.refs else "") for g in grants],
+                }
+            )
+    if as_json:
+        print_json(rows)
+        return
+    view = Table(title=t("用户", "Users"))
+    for col in ("username", "org", "disabled", "roles"):
+        view.add_column(col, overflow="fold")
+    for r in rows:
+        view.add_row(r["username"], r["org"], "✓" if r["disabled"] else "", " ".join(r["roles"]))
+    console.print(view)
+
+
+@users_app.command("disable")
+def disable(username: str) -> None:
+    """停用账户并撤销其刷新令牌 / disable an account and revoke its refresh tokens.
+
+    Example: ``edubrain users disable zhang``
+    """
+    _set_disabled(username, True)
+
+
+@users_app.command("enable")
+def enable(username: str) -> None:
+    """重新启用账户 / enable an account again.
+
+    Example: ``edubrain users enable zhang``
+    """
+    _set_disabled(username, False)
+
+
+def _set_disabled(username: str, disabled: bool) -> None:
+    h = home()
+    h.ensure_initialised()
+    with session_scope(h.engine) as session:
+        user = identity.set_disabled(session, username, disabled)
+        revoked = tokens.revoke_refresh_tokens(session, user.id) if disabled else 0
+        record_event(
+            session, actor="cli", action="user_change", org_code=user.org_code,
+            detail={"user": username, "disabled": disabled, "refresh_tokens_revoked": revoked},
+        )  # fmt: skip
+    console.print(t(f"{username} 已{'停用' if disabled else '启用'}", f"{username} {'disabled' if disabled else 'enabled'}"))
+
+
+@users_app.command("grant")
+def grant(
+    username: str,
+    role: str,
+    org: str = typer.Option(..., "--org", help="角色适用的单位 / organisation the role applies in."),
+    refs: str = typer.Option(None, "--refs", help="班级编号或学籍号，逗号分隔 / class ids or student numbers."),
+) -> None:
+    """授予角色 / grant a role.
+
+    Example: ``edubrain users grant li teacher --org 1101080001 --refs C2025A,C2025B``
+    """
+    h = home()
+    h.ensure_initialised()
+    with session_scope(h.engine) as session:
+        identity.grant(session, username, role, org, _refs(refs))
+        record_event(session, actor="cli", action="role_change", org_code=org, detail={"user": username, "granted": role, "refs": _refs(refs)})
+    console.print(t(f"已授予 {username} 角色 {role}（{org}）", f"Granted {role} in {org} to {username}"))
+
+
+@users_app.command("revoke")
+def revoke(username: str, role: str, org: str = typer.Option(..., "--org", help="单位 / organisation.")) -> None:
+    """撤销角色 / revoke a role.
+
+    Example: ``edubrain users revoke li teacher --org 1101080001``
+    """
+    h = home()
+    h.ensure_initialised()
+    with session_scope(h.engine) as session:
+        count = identity.revoke_grant(session, username, role, org)
+        record_event(session, actor="cli", action="role_change", org_code=org, detail={"user": username, "revoked": role})
+    console.print(t(f"已撤销 {count} 项授权", f"Revoked {count} grant(s)"))
+
+
+def roles() -> None:
+    """列出角色、范围与密级 / list the roles with their scope and clearance.
+
+    Example: ``edubrain roles``
+    """
+    view = Table(title=t("角色", "Roles"))
+    for col in ("id", t("名称", "title"), t("范围", "scope"), t("密级", "clearance"), t("可按用途解除脱敏", "purpose unmask")):
+        view.add_column(col)
+    for r in policy.roles().values():
+        view.add_row(r.id, r.title_zh if t("zh", "en") == "zh" else r.title_en, r.scope, r.clearance, "✓" if r.purpose_unmask else "")
+    console.print(view)
+
+
+@token_app.command("create")
+def token_create(
+    name: str = typer.Option(..., "--name", help="客户端名称 / client name."),
+    org: str = typer.Option(..., "--org", help="节点所属单位 / the node's organisation."),
+) -> None:
+    """为区或学校的节点客户端创建 API 密钥（只显示一次） / create a node API key (shown once).
+
+    Example: ``edubrain token create --name haidian-node --org 110108``
+    """
+    h = home()
+    h.ensure_initialised()
+    with session_scope(h.engine) as session:
+        key_id, secret = tokens.create_api_key(session, name, org)
+        record_event(session, actor="cli", action="key_change", org_code=org, detail={"created": key_id, "name": name})
+    console.print(t(f"密钥 {key_id}（请妥善保存，只显示一次）：", f"Key {key_id} (store it now; it is shown once):"))
+    typer.echo(secret)
+
+
+@token_app.command("revoke")
+def token_revoke(key_id: str) -> None:
+    """撤销 API 密钥 / revoke an API key.
+
+    Example: ``edubrain token revoke 3f2a9c0d1e2b4a5c``
+    """
+    h = home()
+    h.ensure_initialised()
+    with session_scope(h.engine) as session:
+        tokens.revoke_api_key(session, key_id)
+        record_event(session, actor="cli", action="key_change", detail={"revoked": key_id})
+    console.print(t(f"已撤销 {key_id}", f"Revoked {key_id}"))
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """列出 API 密钥（不含密钥本身） / list API keys (never the secrets).
+
+    Example: ``edubrain token list``
+    """
+    h = home()
+    h.ensure_initialised()
+    view = Table(title="API keys")
+    for col in ("id", "name", "org", "created", "revoked", "last used"):
+        view.add_column(col)
+    with session_scope(h.engine) as session:
+        for k in session.scalars(select(ApiKey).order_by(ApiKey.created_at)):
+            view.add_row(k.id, k.name, k.org_code, str(k.created_at)[:19], str(k.revoked_at or "")[:19], str(k.last_used_at or "")[:19])
+    console.print(view)

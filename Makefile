@@ -25,7 +25,8 @@ demo: install
 	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) ingest examples/students_1101080001_gbk.csv --dataset students --org 1101080001
 	-EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) ingest examples/students_1101080001_errors.csv --dataset students --org 1101080001
 	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) status
-	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) query "select grade as 年级, sex as 性别, count(*) as 人数 from students group by all order by all"
+	printf 'demo-analyst-2026\n' | EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) users add analyst --org 110000 --role city_analyst --password-stdin
+	EDUBRAIN_HOME=$(DEMO_HOME) EDUBRAIN_PASSWORD=demo-analyst-2026 $(EDUBRAIN) query --user analyst "select grade as 年级, sex as 性别, count(*) as 人数 from students group by all order by all"
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks

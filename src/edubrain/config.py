@@ -43,6 +43,9 @@ class Settings(BaseSettings):
         oidc_jwks_file: The identity provider's public keys (JWKS), kept
             locally: EduBrain never fetches them at run time.
         oidc_username_claim: Claim naming the local user.
+        pseudonym_key: HMAC key (32+ characters) of the pseudonyms that replace
+            person identifiers in derived datasets; see docs/privacy.md.
+        pseudonym_key_id: The key's id, stored with each derived dataset.
     """
 
     model_config = SettingsConfigDict(env_prefix="EDUBRAIN_", env_nested_delimiter="__")
@@ -62,6 +65,8 @@ class Settings(BaseSettings):
     oidc_audience: str | None = None
     oidc_jwks_file: Path | None = None
     oidc_username_claim: str = "preferred_username"
+    pseudonym_key: SecretStr | None = None
+    pseudonym_key_id: str | None = None
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -86,6 +86,12 @@ class QueryError(EduBrainError):
     code = "query_error"
 
 
+class ConfigurationError(EduBrainError):
+    """Settings that are unsafe or incomplete."""
+
+    code = "configuration_error"
+
+
 class LakeError(EduBrainError):
     """The lake could not read or write a table."""
 

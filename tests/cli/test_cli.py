@@ -26,12 +26,15 @@ from edubrain.cli import common as cli_common
 from edubrain.config import Settings
 from edubrain.errors import UnknownDatasetError
 from edubrain.exchange.ingest import ingest_file
+from edubrain.governance import identity
+from edubrain.governance.identity import AuthError
 from edubrain.home import Home
 from edubrain.store import db
 from edubrain.store.orgs import seed_organisations
 from tests.conftest import CLASS, SCHOOL, schools_rows, student_rows, write_csv
 
 EDUBRAIN = str(Path(sys.executable).parent / "edubrain")
+ANALYST, ANALYST_PASSWORD = "analyst", "synthetic-password-1"
 
 
 def _run(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -66,13 +69,17 @@ def _home_with_schools(folder: Path, catalog: Catalog) -> Home:
 
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[Path]:
-    """A home for read-only commands: three students committed (version 0), one rejected submission."""
+    """A home for read-only commands: three students committed (version 0), one rejected submission,
+    and a city analyst who may run queries."""
     folder = tmp_path_factory.mktemp("cli")
     home = _home_with_schools(folder, catalog)
     assert ingest_file(home, write_csv(folder / "s.csv", student_rows(3)), "students", SCHOOL).report.version == 0
     bad = student_rows(2)
     bad[1][2] = "X"
     assert ingest_file(home, write_csv(folder / "rejected.csv", bad), "students", SCHOOL).report.status == "rejected"
+    with db.session_scope(home.engine) as session:
+        identity.add_user(session, ANALYST, ANALYST_PASSWORD, "110000")
+        identity.grant(session, ANALYST, "city_analyst", "110000")
     home.engine.dispose()
     yield home.settings.home
 
@@ -285,34 +292,52 @@ def test_cli_status_shows_each_datasets_version_and_rows(edubrain: Invoke, store
     assert "提交批次" in out.splitlines()[0]
 
 
+def _as_analyst(*args: str) -> tuple[str, ...]:
+    return ("query", *args, "--user", ANALYST)
+
+
 def test_cli_query_prints_csv(edubrain: Invoke, stored: Path) -> None:
-    sql = "select student_id, birth_date, school_year from students order by 1"
-    code, out, err = edubrain(stored, "query", sql, "--format", "csv")
+    sql = "select school_code, class_id, school_year, grade from students order by 1"
+    code, out, err = edubrain(stored, *_as_analyst(sql, "--format", "csv"), EDUBRAIN_PASSWORD=ANALYST_PASSWORD)
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [r["student_id"] for r in rows] == sorted(r[0] for r in student_rows(3)[1:])
-    assert {r["school_year"] for r in rows} == {"2025"}
-    assert [r["birth_date"] for r in rows] == sorted(str(r[3]) for r in student_rows(3)[1:])
+    assert rows == [{"school_code": SCHOOL, "class_id": CLASS, "school_year": "2025", "grade": "11"}] * 3
 
 
 def test_cli_query_prints_json_as_of_a_version(edubrain: Invoke, stored: Path) -> None:
-    sql = "select count(*) as n, min(sex) as s from students"
-    code, out, err = edubrain(stored, "query", sql, "--format", "json", "--as-of", "0")
+    sql = "select count(*) as n, min(grade) as g from students"
+    code, out, err = edubrain(
+        stored, *_as_analyst(sql, "--format", "json", "--as-of", "0"), EDUBRAIN_PASSWORD=ANALYST_PASSWORD
+    )
     assert code == 0, err
-    assert json.loads(out) == [{"n": 3, "s": "1"}]
+    assert json.loads(out) == [{"n": 3, "g": "11"}]
 
 
 def test_cli_query_as_of_two_datasets_needs_names(edubrain: Invoke, stored: Path) -> None:
-    code, _, err = edubrain(stored, "--lang", "en", "query", "select * from students, schools", "--as-of", "0")
+    code, _, err = edubrain(
+        stored,
+        "--lang",
+        "en",
+        *_as_analyst("select * from students, schools", "--as-of", "0"),
+        EDUBRAIN_PASSWORD=ANALYST_PASSWORD,
+    )
     assert code == 2
     assert "DATASET=N" in _error_line(err)
 
 
 def test_cli_query_refused_statement_exits_two_with_one_line(edubrain: Invoke, stored: Path) -> None:
-    code, _, err = edubrain(stored, "--lang", "en", "query", "delete from students")
+    code, _, err = edubrain(
+        stored, "--lang", "en", *_as_analyst("delete from students"), EDUBRAIN_PASSWORD=ANALYST_PASSWORD
+    )
     assert code == 2
     line = _error_line(err)
     assert line.startswith("error: Only") and "read-only" in line and "SELECT" in line
+
+
+def test_cli_query_with_a_wrong_password_fails_with_one_line(edubrain: Invoke, stored: Path) -> None:
+    code, _, err = edubrain(stored, "--lang", "en", *_as_analyst("select 1"), EDUBRAIN_PASSWORD="not-the-password")
+    assert code == AuthError.exit_code != 0
+    assert _error_line(err) == "error: Wrong username or password"
 
 
 def test_cli_catalog_list_as_json(edubrain: Invoke, stored: Path) -> None:
@@ -346,43 +371,49 @@ def test_cli_catalog_show_as_json_is_the_declaration(edubrain: Invoke, stored: P
 # house style: every command's help has an example
 
 
-def _commands(command: object, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], object]]:
-    subcommands = getattr(command, "commands", None)
-    if subcommands is None:
-        yield path, command
-        return
-    for name, sub in sorted(subcommands.items()):
-        yield from _commands(sub, (*path, name))
-
-
-def _leaf_commands() -> list[tuple[str, ...]]:
+def _command_paths() -> list[tuple[tuple[str, ...], bool]]:
+    """Every command of the ``edubrain`` app as (path, is a group), found by walking the app, not listed by hand."""
     import typer
 
-    return [path for path, _ in _commands(typer.main.get_command(app))]
+    def walk(command: object, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], bool]]:
+        subcommands = getattr(command, "commands", None)
+        yield path, subcommands is not None
+        for name, sub in sorted((subcommands or {}).items()):
+            yield from walk(sub, (*path, name))
+
+    return list(walk(typer.main.get_command(app), ()))
 
 
-def test_cli_command_list_covers_every_command() -> None:
-    assert set(_leaf_commands()) >= {
+LEAF_COMMANDS = [path for path, group in _command_paths() if not group]
+GROUP_COMMANDS = [path for path, group in _command_paths() if group]
+
+
+def _help(path: tuple[str, ...]) -> str:
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_cli_command_walk_finds_the_known_commands() -> None:
+    assert set(LEAF_COMMANDS) >= {
         ("init",), ("status",), ("ingest",), ("history",), ("batches",), ("query",),
         ("catalog", "list"), ("catalog", "show"), ("catalog", "export"), ("catalog", "template"),
     }  # fmt: skip
+    assert {(), ("catalog",)} <= set(GROUP_COMMANDS)
 
 
-@pytest.mark.parametrize("path", _leaf_commands(), ids=" ".join)
+@pytest.mark.parametrize("path", LEAF_COMMANDS, ids=" ".join)
 def test_cli_every_command_help_has_an_example(path: tuple[str, ...]) -> None:
-    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
-    assert result.exit_code == 0, result.output
-    assert "Example" in result.output
-    assert f"edubrain {' '.join(path)}" in result.output
+    text = _help(path)
+    assert "Example" in text
+    assert f"edubrain {' '.join(path)}" in text
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="cli/__init__.py (the edubrain app's help) and cli/catalog.py (typer.Typer(help=...)) give the command "
-    "groups a one-line help with no example, unlike every leaf command",
+    reason="command groups get a one-line help with no example (cli/__init__.py app, and typer.Typer(help=...) "
+    "in cli/catalog.py, cli/users.py, cli/audit.py), unlike every leaf command",
 )
-@pytest.mark.parametrize("path", [(), ("catalog",)], ids=["edubrain", "catalog"])
+@pytest.mark.parametrize("path", GROUP_COMMANDS, ids=lambda p: " ".join(("edubrain", *p)))
 def test_cli_command_group_help_has_an_example(path: tuple[str, ...]) -> None:
-    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
-    assert result.exit_code == 0, result.output
-    assert "Example" in result.output
+    assert "Example" in _help(path)

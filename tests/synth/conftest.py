@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from edubrain.synth.config import SynthConfig
+from edubrain.synth.config import FormatMix, SynthConfig
 from edubrain.synth.generate import generate
 
 
@@ -54,8 +54,14 @@ def small_city(tmp_path_factory: pytest.TempPathFactory) -> City:
 
 @pytest.fixture(scope="session")
 def dirty_district(tmp_path_factory: pytest.TempPathFactory) -> City:
-    """Two small districts at 1% scale, two years, with a mistake in half of the school files."""
+    """Two small districts at 1% scale, two years, a mistake in 60% of the school files, every file format."""
     config = SynthConfig(
-        scale=0.01, seed=5, years=2, dirty=0.5, out=tmp_path_factory.mktemp("dirty"), districts=("110109", "110119")
+        scale=0.01,
+        seed=5,
+        years=2,
+        dirty=0.6,
+        out=tmp_path_factory.mktemp("dirty"),
+        districts=("110109", "110119"),
+        formats=FormatMix(gbk_csv=0.3, utf8_chinese=0.15, xlsx=0.4),
     )
     return City(config, generate(config))

@@ -49,7 +49,8 @@ def test_dirty_files_yield_exactly_the_injected_problems(home: Home, dirty_distr
             want = {(p["row"], p["column"], p["rule"]) for p in expected["problems"]}
             assert _problems(result.problems) == want, entry["path"]
             assert result.report.status == "rejected"
-    assert len(kinds) >= 5
+    assert len(kinds) >= 6
+    assert {"xlsx", "gbk", "utf8"} <= set(dirty.get_column("format"))
 
 
 @pytest.mark.slow

@@ -23,20 +23,19 @@ from edubrain.store.db import session_scope
 
 app = typer.Typer(help="审计日志 / the audit trail.", no_args_is_help=True)
 
-KEY_FILE_HELP = "审计员密钥文件（默认 EDUBRAIN_AUDIT_KEY） / the auditor's key file (default EDUBRAIN_AUDIT_KEY)."
+KEY_FILE_HELP = "审计员密钥文件（密钥不放在应用服务器上） / the auditor's key file (kept off the application servers)."
+
+
+def _read_key(key_file: Path) -> bytes:
+    """The auditor's key, read from ``key_file``."""
+    try:
+        return parse_key(key_file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise AuditError(f"无法读取密钥文件 {key_file}：{exc}", f"Cannot read the key file {key_file}: {exc}") from exc
 
 
 def _key(key_file: Path | None) -> bytes | None:
-    """The auditor's key from ``key_file``, else from the ``audit_key`` setting when one is configured."""
-    if key_file is not None:
-        try:
-            return parse_key(key_file.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise AuditError(
-                f"无法读取密钥文件 {key_file}：{exc}", f"Cannot read the key file {key_file}: {exc}"
-            ) from exc
-    secret = getattr(home().settings, "audit_key", None)
-    return None if secret is None else parse_key(secret.get_secret_value())
+    return None if key_file is None else _read_key(key_file)
 
 
 def _when(value: str | None) -> dt.datetime | None:
@@ -86,16 +85,12 @@ def verify(
 
 
 @app.command("seal")
-def seal(key_file: Path = typer.Option(None, "--key-file", help=KEY_FILE_HELP)) -> None:
+def seal(key_file: Path = typer.Option(..., "--key-file", help=KEY_FILE_HELP)) -> None:
     """审计员用自己的密钥封印当前链头（先校验） / the auditor seals the chain's head with their key.
 
     Example: ``edubrain audit seal --key-file auditor.key``
     """
-    key = _key(key_file)
-    if key is None:
-        raise AuditError(
-            "封印需要审计员密钥：--key-file 或 EDUBRAIN_AUDIT_KEY", "Sealing needs the auditor's key: --key-file"
-        )
+    key = _read_key(key_file)
     h = home()
     h.ensure_initialised()
     with session_scope(h.engine) as session:

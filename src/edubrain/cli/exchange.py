@@ -45,7 +45,13 @@ def ingest(
     chosen: Mode = "replace-scope" if mode == "replace-scope" else "upsert"
     result = ingest_file(home(), file, dataset, org, mode=chosen, accept_valid=accept_valid, sheet=sheet)
     if as_json:
-        print_json({**result.report.model_dump(mode="json"), "problems": result.problems.to_dicts()})
+        print_json(
+            {
+                **result.report.model_dump(mode="json"),
+                "problems": result.problems.to_dicts(),
+                "warnings_list": result.warnings.to_dicts(),
+            }
+        )
     else:
         _print_report(result)
     raise typer.Exit(1 if result.report.status == "rejected" else 0)
@@ -84,6 +90,10 @@ def _print_report(result: IngestResult) -> None:
                     f"... {len(r.groups) - SHOWN_GROUPS} more causes; use --json",
                 )
             )
+    for w in r.warnings:
+        console.print(
+            f"[yellow]{t('提醒', 'Warning')}：{w.message_zh if t('zh', 'en') == 'zh' else w.message_en}[/yellow]"
+        )
     style = {"committed": "green", "unchanged": "cyan", "rejected": "red"}[r.status]
     console.print(f"[{style}]{r.message_zh if t('zh', 'en') == 'zh' else r.message_en}[/{style}]")
 

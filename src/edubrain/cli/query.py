@@ -19,7 +19,9 @@ def register(app: typer.Typer) -> None:
 def query(
     sql: str = typer.Argument(..., help="只读 SQL；数据集 id 即表名 / read-only SQL; dataset ids are table names."),
     user: str = typer.Option(None, "--user", envvar="EDUBRAIN_USER", help="以此用户身份查询 / query as this user."),
-    purpose: str = typer.Option(None, "--purpose", help="解除敏感字段脱敏的用途 / purpose for unmasking sensitive fields."),
+    purpose: str = typer.Option(
+        None, "--purpose", help="解除敏感字段脱敏的用途 / purpose for unmasking sensitive fields."
+    ),
     as_of: list[str] = typer.Option([], "--as-of", help="版本：N 或 数据集=N，可重复 / version: N or DATASET=N."),
     fmt: str = typer.Option("table", "--format", help="table | csv | json"),
     limit: int = typer.Option(100, "--limit", help="表格最多显示行数 / rows shown as a table."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -42,7 +43,9 @@ def add(
     role: list[str] = typer.Option([], "--role", help="授予的角色，可重复 / role to grant (repeatable)."),
     refs: str = typer.Option(None, "--refs", help="班级编号或学籍号，逗号分隔 / class ids or student numbers."),
     name: str = typer.Option(None, "--name", help="显示名 / display name."),
-    password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读取密码 / read the password from stdin."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="从标准输入读取密码 / read the password from stdin."
+    ),
 ) -> None:
     """新建用户并授予角色 / add a user (Argon2id password) and grant roles.
 
@@ -55,7 +58,9 @@ def add(
         user = identity.add_user(session, username, password, org, name)
         for role_id in role:
             identity.grant(session, username, role_id, org, _refs(refs))
-        record_event(session, actor="cli", action="user_change", org_code=org, detail={"added": username, "roles": role})
+        record_event(
+            session, actor="cli", action="user_change", org_code=org, detail={"added": username, "roles": role}
+        )
     console.print(t(f"已新建用户 {user.username}（{user.id}）", f"Added user {user.username} ({user.id})"))
 
 
@@ -68,7 +73,7 @@ def list_users(as_json: bool = typer.Option(False, "--json", help="以 JSON 输�
     h = home()
     h.ensure_initialised()
     with session_scope(h.engine) as session:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for user in session.scalars(select(User).order_by(User.username)):
             grants = session.scalars(select(RoleGrant).where(RoleGrant.user_id == user.id))
             rows.append(
@@ -118,7 +123,9 @@ def _set_disabled(username: str, disabled: bool) -> None:
             session, actor="cli", action="user_change", org_code=user.org_code,
             detail={"user": username, "disabled": disabled, "refresh_tokens_revoked": revoked},
         )  # fmt: skip
-    console.print(t(f"{username} 已{'停用' if disabled else '启用'}", f"{username} {'disabled' if disabled else 'enabled'}"))
+    console.print(
+        t(f"{username} 已{'停用' if disabled else '启用'}", f"{username} {'disabled' if disabled else 'enabled'}")
+    )
 
 
 @users_app.command("grant")
@@ -136,7 +143,13 @@ def grant(
     h.ensure_initialised()
     with session_scope(h.engine) as session:
         identity.grant(session, username, role, org, _refs(refs))
-        record_event(session, actor="cli", action="role_change", org_code=org, detail={"user": username, "granted": role, "refs": _refs(refs)})
+        record_event(
+            session,
+            actor="cli",
+            action="role_change",
+            org_code=org,
+            detail={"user": username, "granted": role, "refs": _refs(refs)},
+        )
     console.print(t(f"已授予 {username} 角色 {role}（{org}）", f"Granted {role} in {org} to {username}"))
 
 
@@ -150,7 +163,9 @@ def revoke(username: str, role: str, org: str = typer.Option(..., "--org", help=
     h.ensure_initialised()
     with session_scope(h.engine) as session:
         count = identity.revoke_grant(session, username, role, org)
-        record_event(session, actor="cli", action="role_change", org_code=org, detail={"user": username, "revoked": role})
+        record_event(
+            session, actor="cli", action="role_change", org_code=org, detail={"user": username, "revoked": role}
+        )
     console.print(t(f"已撤销 {count} 项授权", f"Revoked {count} grant(s)"))
 
 
@@ -160,10 +175,22 @@ def roles() -> None:
     Example: ``edubrain roles``
     """
     view = Table(title=t("角色", "Roles"))
-    for col in ("id", t("名称", "title"), t("范围", "scope"), t("密级", "clearance"), t("可按用途解除脱敏", "purpose unmask")):
+    for col in (
+        "id",
+        t("名称", "title"),
+        t("范围", "scope"),
+        t("密级", "clearance"),
+        t("可按用途解除脱敏", "purpose unmask"),
+    ):
         view.add_column(col)
     for r in policy.roles().values():
-        view.add_row(r.id, r.title_zh if t("zh", "en") == "zh" else r.title_en, r.scope, r.clearance, "✓" if r.purpose_unmask else "")
+        view.add_row(
+            r.id,
+            r.title_zh if t("zh", "en") == "zh" else r.title_en,
+            r.scope,
+            r.clearance,
+            "✓" if r.purpose_unmask else "",
+        )
     console.print(view)
 
 
@@ -212,5 +239,12 @@ def token_list() -> None:
         view.add_column(col)
     with session_scope(h.engine) as session:
         for k in session.scalars(select(ApiKey).order_by(ApiKey.created_at)):
-            view.add_row(k.id, k.name, k.org_code, str(k.created_at)[:19], str(k.revoked_at or "")[:19], str(k.last_used_at or "")[:19])
+            view.add_row(
+                k.id,
+                k.name,
+                k.org_code,
+                str(k.created_at)[:19],
+                str(k.revoked_at or "")[:19],
+                str(k.last_used_at or "")[:19],
+            )
     console.print(view)

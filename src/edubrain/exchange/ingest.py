@@ -28,6 +28,7 @@ from edubrain.exchange.readers import ROW_COLUMN, SourceTable, read_source
 from edubrain.exchange.report import SubmissionReport, group_problems
 from edubrain.exchange.validate import Validation, validate
 from edubrain.governance.audit import record_event
+from edubrain.governance.pii_detect import detect_pii, pii_problems
 from edubrain.home import Home
 from edubrain.store.db import session_scope
 from edubrain.store.keyindex import KeyIndex, index_columns, row_hashes
@@ -42,10 +43,11 @@ FAULT_ENV = "EDUBRAIN_FAULT_INJECT"
 
 @dataclass(frozen=True)
 class IngestResult:
-    """The report of a submission and the full table of its problems."""
+    """The report of a submission, the full table of its problems, and its warnings (which do not block it)."""
 
     report: SubmissionReport
     problems: pl.DataFrame
+    warnings: pl.DataFrame
 
 
 def _fault_point(name: str) -> None:
@@ -142,14 +144,23 @@ class Exchange:
             org_label=f"{org.name_zh}（{org.code}）",
         )
         report = _new_report(source, dataset, org, checked, mode)
+        warnings = _pii_warnings(source, dataset, checked)
+        report.warning_count, report.warnings = warnings.height, group_problems(warnings)
         if checked.problems.height and (not accept_valid or checked.file_level_failed):
             report.rows_accepted, report.rows_rejected = 0, report.rows_read
             report.message_zh = f"校验未通过，共 {checked.problems.height} 个问题，未存储任何数据"
             report.message_en = f"Rejected: {checked.problems.height} problems; nothing was stored"
             _record(home, report, status="rejected")
-            return IngestResult(report, checked.problems)
+            return IngestResult(report, checked.problems, warnings)
         _store(home, index, dataset, checked.accepted(), report, allowed)
-        return IngestResult(report, checked.problems)
+        return IngestResult(report, checked.problems, warnings)
+
+
+def _pii_warnings(source: SourceTable, dataset: Dataset, checked: Validation) -> pl.DataFrame:
+    """Columns that look like personal data the catalog does not declare (GB 11643 ids, phones, names, addresses)."""
+    columns = checked.mapping.columns
+    table = source.frame.select([pl.col(f"c{pos}").alias(name) for name, (pos, _) in columns.items()])
+    return pii_problems(detect_pii(table, dataset, {name: header for name, (_, header) in columns.items()}))
 
 
 def _new_report(source: SourceTable, dataset: Dataset, org: OrgRef, checked: Validation, mode: str) -> SubmissionReport:

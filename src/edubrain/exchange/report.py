@@ -63,11 +63,16 @@ class SubmissionReport(BaseModel):
     message_en: str = ""
     problem_count: int = 0
     groups: list[ProblemGroup] = Field(default_factory=list)
+    warning_count: int = 0
+    warnings: list[ProblemGroup] = Field(
+        default_factory=list, description="Warnings (e.g. undeclared personal data); they never block a submission"
+    )
 
     def stored_form(self) -> dict[str, Any]:
         """The report as kept with the batch: everything but a very long tail of groups."""
         data = self.model_dump(mode="json")
         data["groups"] = data["groups"][:200]
+        data["warnings"] = data["warnings"][:200]
         return data
 
 

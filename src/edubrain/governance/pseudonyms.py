@@ -38,7 +38,7 @@ import polars as pl
 import pyarrow as pa
 from pydantic import SecretStr
 
-from edubrain.errors import EduBrainError
+from edubrain.errors import ConfigurationError
 
 IdentifierKind = Literal["student", "teacher", "national_id"]
 """What an identifier identifies; part of the HMAC message (domain separation)."""
@@ -61,7 +61,7 @@ _UNIQUE_SHARE = 0.7
 """Hash distinct values only (then join back) when they are at most this share of the rows."""
 
 
-class PseudonymKeyError(EduBrainError):
+class PseudonymKeyError(ConfigurationError):
     """The pseudonym key is missing, too short or not named, or does not match a dataset's key."""
 
     code = "pseudonym_key_error"

@@ -190,7 +190,8 @@ def _scoped_rows(
 
 
 def _filter_sql(dataset: Dataset, filters: dict[str, Any]) -> tuple[str, list[Any]]:
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for name, value in filters.items():
         if name not in dataset.field_names:
             raise AccessDenied(f"数据集 {dataset.id} 没有字段 {name}", f"Dataset {dataset.id} has no field {name}")

@@ -21,18 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from edubrain.config import Settings
-from edubrain.errors import EduBrainError
+from edubrain.errors import ConfigurationError
 from edubrain.governance.identity import AuthError, Grant, Principal, principal_of
 from edubrain.governance.models import ApiKey, RefreshToken, RevokedAccessToken, User
 from edubrain.store.models import Organisation, utcnow
 
 MIN_SECRET = 32
-
-
-class ConfigurationError(EduBrainError):
-    """Settings that are unsafe or incomplete."""
-
-    code = "configuration_error"
 
 
 @dataclass(frozen=True)

@@ -213,31 +213,32 @@ class _SchoolFiles:
 
 def _write_per_school(config: SynthConfig, target: _SchoolFiles, table: pl.DataFrame, formats: dict[str, str]) -> None:
     """One file per school; a school with no rows still sends a roster (so last year's rows retire)."""
-    parts = table.partition_by("school_code", as_dict=True, maintain_order=True)
+    dataset = target.writer.catalog.dataset(target.dataset)
+    texts = {chinese: as_text(table, dataset, chinese) for chinese in (False, True)}
+    parts = {k: v.partition_by("school_code", as_dict=True, maintain_order=True) for k, v in texts.items()}
     codes = list(formats)
     for i, (code, file_format) in enumerate(formats.items()):
-        part = parts.get((code,))
-        if part is None:
-            if target.dataset not in ROSTERS:
-                continue
-            part = table.clear()
         chosen = file_format
         if file_format == "xlsx" and target.dataset not in config.formats.xlsx_datasets:
             chosen = "utf8-bom"
+        part = parts[chosen != "utf8"].get((code,))
+        if part is None:
+            if target.dataset not in ROSTERS:
+                continue
+            part = texts[chosen != "utf8"].clear()
         relative = f"{target.district.code}/{code}/{target.year}-{target.dataset}"
         if config.dirty and target.rng.random() < config.dirty:
             _write_dirty(target, part, relative, chosen, code, codes[(i + 1) % len(codes)])
-        written = target.writer.write(part, target.dataset, relative, chosen)
+        written = target.writer.write_text(part, dataset, relative, chosen)
         target.manifest.add(written, target.writer.root, target.dataset, code, target.year, target.district.code)
 
 
 def _write_dirty(
     target: _SchoolFiles, part: pl.DataFrame, relative: str, file_format: str, code: str, other: str
 ) -> None:
-    """A copy of the school's file with one mistake, and beside it the problems it must yield."""
+    """A copy of the school's file (as text) with one mistake, and beside it the problems it must yield."""
     dataset = target.writer.catalog.dataset(target.dataset)
-    text = as_text(part, dataset, chinese=file_format != "utf8")
-    mistake = inject(text, dataset, target.rng, other)
+    mistake = inject(part, dataset, target.rng, other)
     if mistake is None:
         return
     written = target.writer.write_text(mistake.frame, dataset, relative + ".dirty", file_format, mistake.headers)

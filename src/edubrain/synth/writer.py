@@ -91,10 +91,13 @@ class TableWriter:
         text = text.rename(dict(zip(text.columns, headers(dataset, file_format, overrides), strict=True)))
         if file_format == "xlsx":
             self._write_xlsx(text, dataset, path)
+        elif file_format == "gbk":
+            path.write_bytes(text.write_csv(quote_style="necessary").encode("gbk"))
         else:
-            csv = text.write_csv(quote_style="necessary")
-            encoding = {"utf8": "utf-8", "utf8-bom": "utf-8-sig", "gbk": "gbk"}[file_format]
-            path.write_bytes(csv.encode(encoding))
+            with open(path, "wb") as handle:
+                if file_format == "utf8-bom":
+                    handle.write(b"\xef\xbb\xbf")
+                text.write_csv(handle, quote_style="necessary")
         return Written(path, file_format, text.height)
 
     def template(self, dataset: Dataset) -> bytes:
@@ -136,8 +139,16 @@ class TableWriter:
                 if item.filename == CORE_PROPERTIES:
                     data = STAMP.sub(FIXED_TIME, data.decode("utf-8")).encode("utf-8")
                 if item.filename == DATA_SHEET:
-                    sheet = data.decode("utf-8")
+                    sheet = _rename_headers(data.decode("utf-8"), dataset, text.columns)
                     sheet = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{last}" />', sheet, count=1)
                     sheet = sheet.replace("</sheetData>", "".join(rows) + "</sheetData>", 1)
                     data = sheet.encode("utf-8")
                 out.writestr(zipfile.ZipInfo(item.filename, ZIP_TIME), data, zipfile.ZIP_DEFLATED)
+
+
+def _rename_headers(sheet: str, dataset: Dataset, written: list[str]) -> str:
+    """Put headers that differ from the template's (a submitter's typo, say) into the sheet's first row."""
+    for spec, header in zip(dataset.fields, written, strict=True):
+        if header != spec.title_zh:
+            sheet = sheet.replace(f"<t>{escape(spec.title_zh)}</t>", f"<t>{escape(header)}</t>", 1)
+    return sheet

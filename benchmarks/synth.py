@@ -4,7 +4,8 @@ Generates a city at ``--scale`` into ``--out`` (``--workers`` processes), then l
 EduBrain home (``per-school`` or ``bulk``) and prints one JSON object with the timings, the peak
 resident memory of the process tree (sampled every 0.5 s from /proc) and the sizes.
 
-Usage: ``.venv/bin/python benchmarks/synth.py --scale 0.1 [--mode bulk] [--workers 2] [--out DIR] [--skip-load]``
+Usage: ``.venv/bin/python benchmarks/synth.py --scale 0.1 [--mode per-school|bulk|city] [--workers 2]
+[--out DIR] [--reuse] [--skip-load]``
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import tempfile
 import threading
 import time
@@ -24,7 +26,7 @@ from edubrain.store import db
 from edubrain.store.orgs import seed_organisations
 from edubrain.synth.config import SynthConfig
 from edubrain.synth.generate import generate
-from edubrain.synth.load import load_city
+from edubrain.synth.load import load_city, read_manifest
 
 
 def _tree_rss_mb(root: int) -> float:
@@ -72,7 +74,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20250901)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--mode", choices=["per-school", "bulk"], default="bulk")
+    parser.add_argument("--mode", choices=["per-school", "bulk", "city"], default="bulk")
+    parser.add_argument("--reuse", action="store_true", help="load the city already in --out instead of generating")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--skip-load", action="store_true")
     args = parser.parse_args()
@@ -85,13 +88,18 @@ def main() -> None:
         "cpus": os.cpu_count(),
     }
     result["machine"] = f"{platform.system()} {platform.machine()} python {platform.python_version()}"
-    with PeakMemory() as memory:
-        started = time.perf_counter()
-        manifest = generate(config, workers=args.workers)
-        result["generate_seconds"] = round(time.perf_counter() - started, 1)
-    result.update(generate_peak_mb=round(memory.peak), files=manifest.height, rows=int(manifest["rows"].sum()))
+    if args.reuse:
+        manifest = read_manifest(config.out)
+    else:
+        with PeakMemory() as memory:
+            started = time.perf_counter()
+            manifest = generate(config, workers=args.workers)
+            result["generate_seconds"] = round(time.perf_counter() - started, 1)
+        result["generate_peak_mb"] = round(memory.peak)
+    result.update(files=manifest.height, rows=int(manifest["rows"].sum()))
     if not args.skip_load:
-        result.update(_load(config, out / "home", args.mode))
+        shutil.rmtree(out / f"home-{args.mode}", ignore_errors=True)
+        result.update(_load(config, out / f"home-{args.mode}", args.mode))
     print(json.dumps(result, ensure_ascii=False, indent=1))
 
 
@@ -104,7 +112,7 @@ def _load(config: SynthConfig, folder: Path, mode: str) -> dict[str, object]:
         seed_organisations(session, home.catalog)
     with PeakMemory() as memory:
         started = time.perf_counter()
-        summary = load_city(home, config.out, "bulk" if mode == "bulk" else "per-school")
+        summary = load_city(home, config.out, mode)  # type: ignore[arg-type]
         seconds = round(time.perf_counter() - started, 1)
     return {
         "load_seconds": seconds,

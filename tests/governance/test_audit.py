@@ -171,6 +171,31 @@ def test_audit_tables_are_append_only_for_plain_sql(home: Home, statement: str) 
     assert verify(home).ok
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_anchor SET sealed_seq = NULL, sealed_hash = NULL, sealed_mac = NULL",
+        "UPDATE audit_anchor SET sealed_seq = 1",
+    ],
+)
+def test_audit_seal_cannot_be_removed_or_moved_back_by_plain_sql(home: Home, statement: str) -> None:
+    fill(home, 3)
+    with session_scope(home.engine) as session:
+        seal_chain(session, KEY)
+    with pytest.raises(exc.DBAPIError), home.engine.begin() as conn:
+        conn.execute(text(statement))
+    assert verify(home, KEY).ok
+
+
+def test_audit_events_cannot_be_truncated_on_postgresql(home: Home) -> None:
+    if home.engine.dialect.name != "postgresql":
+        pytest.skip("TRUNCATE is PostgreSQL's")
+    fill(home, 2)
+    with pytest.raises(exc.DBAPIError), home.engine.begin() as conn:
+        conn.execute(text("TRUNCATE audit_events"))
+    assert verify(home).checked == 2
+
+
 def test_audit_concurrent_writers_make_one_gapless_chain(home: Home) -> None:
     errors: list[BaseException] = []
 

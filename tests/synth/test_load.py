@@ -50,7 +50,7 @@ def test_dirty_files_yield_exactly_the_injected_problems(home: Home, dirty_distr
             assert _problems(result.problems) == want, entry["path"]
             assert result.report.status == "rejected"
     assert len(kinds) >= 6
-    assert {"xlsx", "gbk", "utf8"} <= set(dirty.get_column("format"))
+    assert {"xlsx", "gbk", "utf8-bom"} <= set(dirty.get_column("format"))
 
 
 @pytest.mark.slow

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from edubrain.cli.common import console, home, t
 from edubrain.synth.config import REFERENCE_YEAR, SynthConfig
-from edubrain.synth.load import LoadSummary, load_city, read_manifest
+from edubrain.synth.load import LoadMode, LoadSummary, load_city, read_manifest
 
 
 def register(app: typer.Typer) -> None:
@@ -31,13 +31,14 @@ def synth(
     workers: int = typer.Option(min(2, os.cpu_count() or 1), "--workers", help="生成进程数 / processes."),
     load: Path = typer.Option(None, "--load", help="提交已生成的城市目录 / submit a generated city."),
     bulk: bool = typer.Option(False, "--bulk", help="各区合并提交学校文件 / one file per district and dataset."),
+    as_city: bool = typer.Option(False, "--as-city", help="全市合并提交（测量用）/ one file per dataset (measuring)."),
 ) -> None:
     """生成可复现的合成北京教育数据，或通过数据交换提交 / generate a synthetic Beijing, or load one.
 
     Examples: ``edubrain synth --scale 0.1 --seed 7 -o city``, then ``edubrain synth --load city``.
     """
     if load is not None:
-        _load(load, bulk)
+        _load(load, "city" if as_city else "bulk" if bulk else "per-school")
         return
     from edubrain.synth.generate import generate
 
@@ -66,14 +67,12 @@ def _bar(label: str) -> Progress:
     return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console)
 
 
-def _load(root: Path, bulk: bool) -> None:
+def _load(root: Path, mode: LoadMode) -> None:
     manifest = read_manifest(root)
     started = time.perf_counter()
     with _bar(t("提交", "loading")) as bar:
         task = bar.add_task("", total=manifest.height)
-        summary = load_city(
-            home(), root, "bulk" if bulk else "per-school", step=lambda entry, status, n: bar.advance(task, n)
-        )
+        summary = load_city(home(), root, mode, step=lambda entry, status, n: bar.advance(task, n))
     _print_summary(summary, time.perf_counter() - started)
     raise typer.Exit(1 if summary.rejected else 0)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from typing import Any
 
@@ -24,6 +25,11 @@ def register(app: typer.Typer) -> None:
     app.add_typer(users_app, name="users")
     app.add_typer(token_app, name="token")
     app.command("roles")(roles)
+
+
+def _operator() -> str:
+    """The local operator running the command, as recorded in the audit trail."""
+    return f"cli:{getpass.getuser()}"
 
 
 def _refs(refs: str | None) -> list[str]:
@@ -59,7 +65,7 @@ def add(
         for role_id in role:
             identity.grant(session, username, role_id, org, _refs(refs))
         record_event(
-            session, actor="cli", action="user_change", org_code=org, detail={"added": username, "roles": role}
+            session, actor=_operator(), action="user_change", org_code=org, detail={"added": username, "roles": role}
         )
     console.print(t(f"已新建用户 {user.username}（{user.id}）", f"Added user {user.username} ({user.id})"))
 
@@ -120,7 +126,7 @@ def _set_disabled(username: str, disabled: bool) -> None:
         user = identity.set_disabled(session, username, disabled)
         revoked = tokens.revoke_refresh_tokens(session, user.id) if disabled else 0
         record_event(
-            session, actor="cli", action="user_change", org_code=user.org_code,
+            session, actor=_operator(), action="user_change", org_code=user.org_code,
             detail={"user": username, "disabled": disabled, "refresh_tokens_revoked": revoked},
         )  # fmt: skip
     console.print(
@@ -145,7 +151,7 @@ def grant(
         identity.grant(session, username, role, org, _refs(refs))
         record_event(
             session,
-            actor="cli",
+            actor=_operator(),
             action="role_change",
             org_code=org,
             detail={"user": username, "granted": role, "refs": _refs(refs)},
@@ -164,7 +170,7 @@ def revoke(username: str, role: str, org: str = typer.Option(..., "--org", help=
     with session_scope(h.engine) as session:
         count = identity.revoke_grant(session, username, role, org)
         record_event(
-            session, actor="cli", action="role_change", org_code=org, detail={"user": username, "revoked": role}
+            session, actor=_operator(), action="role_change", org_code=org, detail={"user": username, "revoked": role}
         )
     console.print(t(f"已撤销 {count} 项授权", f"Revoked {count} grant(s)"))
 
@@ -207,7 +213,9 @@ def token_create(
     h.ensure_initialised()
     with session_scope(h.engine) as session:
         key_id, secret = tokens.create_api_key(session, name, org)
-        record_event(session, actor="cli", action="key_change", org_code=org, detail={"created": key_id, "name": name})
+        record_event(
+            session, actor=_operator(), action="key_change", org_code=org, detail={"created": key_id, "name": name}
+        )
     console.print(t(f"密钥 {key_id}（请妥善保存，只显示一次）：", f"Key {key_id} (store it now; it is shown once):"))
     typer.echo(secret)
 
@@ -222,7 +230,7 @@ def token_revoke(key_id: str) -> None:
     h.ensure_initialised()
     with session_scope(h.engine) as session:
         tokens.revoke_api_key(session, key_id)
-        record_event(session, actor="cli", action="key_change", detail={"revoked": key_id})
+        record_event(session, actor=_operator(), action="key_change", detail={"revoked": key_id})
     console.print(t(f"已撤销 {key_id}", f"Revoked {key_id}"))
 
 

@@ -26,7 +26,12 @@ def login(home: Home, username: str, password: str) -> Principal:
             return principal
     except AuthError as exc:
         with session_scope(home.engine) as session:
-            record_event(session, actor=username, action="login_failed", detail={"reason": exc.en})
+            record_event(
+                session,
+                actor=username[:64] or "?",
+                action="login_failed",
+                detail={"username": username[:500], "reason": exc.en},
+            )
         raise
 
 

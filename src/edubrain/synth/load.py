@@ -3,8 +3,10 @@
 ``per-school`` (the default) submits every file as the organisation named
 in the manifest. ``bulk`` submits each district's clean school files of a
 dataset and year as one file of the district bureau (which scope allows),
-to cut the per-batch overhead of a large historical load; dirty files are
-always submitted on their own.
+to cut the per-batch overhead of a large historical load; ``city`` goes one
+step further and submits them as one file of the city per dataset and year
+(a measurement of the exchange's per-row cost, not how schools submit).
+Dirty files are always submitted on their own.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from edubrain.exchange.headers import map_headers
 from edubrain.exchange.ingest import Exchange
 from edubrain.exchange.readers import detect_encoding, read_source
 from edubrain.home import Home
+from edubrain.store.orgs import CITY_CODE
 
-LoadMode = Literal["per-school", "bulk"]
+LoadMode = Literal["per-school", "bulk", "city"]
 Step = Callable[[dict[str, object], str, int], None]
 """Called after each submission with the manifest entry, the batch status and the number of files it held."""
 
@@ -61,13 +64,13 @@ def load_city(home: Home, root: Path, mode: LoadMode = "per-school", step: Step 
     manifest = read_manifest(root)
     summary = LoadSummary()
     entries = manifest.to_dicts()
-    batches = _bundles(entries) if mode == "bulk" else [[e] for e in entries]
+    batches = [[e] for e in entries] if mode == "per-school" else _bundles(entries, by_district=mode == "bulk")
     with tempfile.TemporaryDirectory() as scratch, Exchange(home) as exchange:
         for group in batches:
             started = time.perf_counter()
             entry = group[0]
             path = root / str(entry["path"]) if len(group) == 1 else _bundle(root, group, Path(scratch))
-            org = str(entry["org"]) if len(group) == 1 else str(entry["district"])
+            org = str(entry["org"]) if len(group) == 1 else str(entry["district"] if mode == "bulk" else CITY_CODE)
             source = read_source(path)
             result = exchange.submit(source, str(entry["dataset"]), org, mode=entry["mode"])  # type: ignore[arg-type]
             _tally(summary, entry, result.report.status, result.report.rows_read, result.problems.height, started)
@@ -89,12 +92,12 @@ def _tally(
     summary.seconds[dataset] = summary.seconds.get(dataset, 0.0) + time.perf_counter() - started
 
 
-def _bundles(entries: list[dict[str, object]]) -> list[list[dict[str, object]]]:
-    """Group clean school files by (year, dataset, district), keeping manifest order between groups."""
+def _bundles(entries: list[dict[str, object]], by_district: bool) -> list[list[dict[str, object]]]:
+    """Group clean school files by (year, dataset, district or city), keeping manifest order between groups."""
     groups: dict[tuple[object, ...], list[dict[str, object]]] = {}
     out: list[list[dict[str, object]]] = []
     for entry in entries:
-        key = (entry["school_year"], entry["dataset"], entry["district"])
+        key = (entry["school_year"], entry["dataset"], entry["district"] if by_district else CITY_CODE)
         if entry["school_year"] is None:
             out.append([entry])
             continue
@@ -120,7 +123,7 @@ def _bundle(root: Path, group: list[dict[str, object]], scratch: Path) -> Path:
     from edubrain.catalog.registry import get_catalog
 
     dataset = get_catalog().dataset(str(group[0]["dataset"]))
-    path = scratch / f"{group[0]['district']}-{group[0]['school_year']}-{dataset.id}.csv"
+    path = scratch / f"{group[0]['district']}-{group[0]['school_year']}-{dataset.id}-{len(group)}.csv"
     others = []
     with open(path, "w", encoding="utf-8", newline="") as out:
         out.write(",".join(dataset.field_names) + "\n")

@@ -91,13 +91,9 @@ class TableWriter:
         text = text.rename(dict(zip(text.columns, headers(dataset, file_format, overrides), strict=True)))
         if file_format == "xlsx":
             self._write_xlsx(text, dataset, path)
-        elif file_format == "gbk":
-            path.write_bytes(text.write_csv(quote_style="necessary").encode("gbk"))
-        else:
-            with open(path, "wb") as handle:
-                if file_format == "utf8-bom":
-                    handle.write(b"\xef\xbb\xbf")
-                text.write_csv(handle, quote_style="necessary")
+        else:  # rendering to a string and writing it is several times faster than polars writing to a file
+            encoding = {"utf8": "utf-8", "utf8-bom": "utf-8-sig", "gbk": "gbk"}[file_format]
+            path.write_bytes(text.write_csv(quote_style="necessary").encode(encoding))
         return Written(path, file_format, text.height)
 
     def template(self, dataset: Dataset) -> bytes:

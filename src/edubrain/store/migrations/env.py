@@ -5,6 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import edubrain.governance.audit  # noqa: F401  (registers the audit tables on Base)
+import edubrain.governance.models  # noqa: F401
 from edubrain.store.models import Base
 
 config = context.config

@@ -191,12 +191,6 @@ def _classification_is_missing(data_dir: Path) -> str:
     return "classification.yaml"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="catalog/registry: _read_yaml catches only yaml.YAMLError (a non-UTF-8 file raises UnicodeDecodeError, "
-    "a missing classification.yaml FileNotFoundError) and load_catalog calls .get on classification.yaml's content "
-    "(a list raises AttributeError): none of them is a CatalogError naming the file",
-)
 @pytest.mark.parametrize(
     "breakage",
     [_classification_is_a_list, _dataset_is_not_utf8, _classification_is_missing],
@@ -208,11 +202,6 @@ def test_registry_unreadable_file_is_a_catalog_error_naming_it(data_dir: Path, b
     assert name in error.zh and name in error.en
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="catalog/registry.load_catalog raises the id-mismatch (and derived_from) CatalogError without file=..., "
-    "so the error's details, the machine-readable JSON shape, do not name the file as the other catalog errors do",
-)
 def test_registry_every_catalog_error_names_the_file_in_its_details(data_dir: Path) -> None:
     shutil.copy(data_dir / "datasets" / "students.yaml", data_dir / "datasets" / "pupils.yaml")
     assert _load_error(data_dir).details.get("file", "").endswith("pupils.yaml")

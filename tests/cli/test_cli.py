@@ -226,11 +226,6 @@ def test_cli_command_before_init_says_to_run_init(edubrain: Invoke, tmp_path: Pa
     assert "edubrain init" in _error_line(err)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/__init__.py: Settings() fails with a pydantic ValidationError (a traceback) for EDUBRAIN_LANG=fr, "
-    "and --lang takes any string (fr silently means English); neither is a one-line usage error with exit 2",
-)
 @pytest.mark.parametrize(
     ("args", "env"), [(["--lang", "fr"], {}), ([], {"EDUBRAIN_LANG": "fr"})], ids=["option", "env"]
 )
@@ -409,11 +404,6 @@ def test_cli_every_command_help_has_an_example(path: tuple[str, ...]) -> None:
     assert f"edubrain {' '.join(path)}" in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="command groups get a one-line help with no example (cli/__init__.py app, and typer.Typer(help=...) "
-    "in cli/catalog.py, cli/users.py, cli/audit.py), unlike every leaf command",
-)
 @pytest.mark.parametrize("path", GROUP_COMMANDS, ids=lambda p: " ".join(("edubrain", *p)))
 def test_cli_command_group_help_has_an_example(path: tuple[str, ...]) -> None:
     assert "Example" in _help(path)

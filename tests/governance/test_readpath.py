@@ -175,7 +175,9 @@ def _in_scope(principal: Principal, row: dict, dataset: str, schools: dict[str, 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_no_row_outside_scope_and_no_field_above_clearance_is_returned_unmasked(city3: Home, data: st.DataObject) -> None:
+def test_no_row_outside_scope_and_no_field_above_clearance_is_returned_unmasked(
+    city3: Home, data: st.DataObject
+) -> None:
     principal = data.draw(principals(_students(city3)))
     dataset_id = data.draw(st.sampled_from(["students", "classes", "schools"]))
     purpose = data.draw(st.sampled_from([None, "学籍管理"]))
@@ -185,17 +187,20 @@ def test_no_row_outside_scope_and_no_field_above_clearance_is_returned_unmasked(
         return
     dataset = city3.catalog.dataset(dataset_id)
     raw = _raw(city3, dataset_id)
-    key = dataset.primary_key[0]
     schools = dict(_raw(city3, "schools").select("school_code", "district_code").iter_rows())
     role = policy.role(principal.grants[0].role)
     clearance = LEVELS[policy.SENSITIVE_LEVEL if purpose and role.purpose_unmask else role.clearance]
     returned = pl.from_arrow(result.table)
     assert isinstance(returned, pl.DataFrame)
     # Rows: match each returned row to its raw row through fields the principal can see, then check scope.
-    visible_keys = [f.name for f in dataset.fields if LEVELS[f.classification] <= clearance and f.name in returned.columns]
+    visible_keys = [
+        f.name for f in dataset.fields if LEVELS[f.classification] <= clearance and f.name in returned.columns
+    ]
     assert visible_keys, "every dataset keeps some identifying column visible"
     for row in returned.iter_rows(named=True):
-        matches = raw.filter(pl.all_horizontal(pl.col(k) == row[k] if row[k] is not None else pl.col(k).is_null() for k in visible_keys))
+        matches = raw.filter(
+            pl.all_horizontal(pl.col(k) == row[k] if row[k] is not None else pl.col(k).is_null() for k in visible_keys)
+        )
         assert matches.height >= 1
         assert any(_in_scope(principal, m, dataset_id, schools, city3) for m in matches.iter_rows(named=True))
     # Fields: nothing above the clearance comes back as it is stored.
@@ -204,6 +209,10 @@ def test_no_row_outside_scope_and_no_field_above_clearance_is_returned_unmasked(
             continue
         shown = returned.get_column(spec.name).cast(pl.String).to_list()
         stored = set(raw.get_column(spec.name).cast(pl.String).drop_nulls().to_list())
-        masked_forms = set(raw.select(mask_column(pl.col(spec.name).cast(pl.String), spec.pii)).to_series().drop_nulls().to_list()) if spec.pii else set()
+        masked_forms = (
+            set(raw.select(mask_column(pl.col(spec.name).cast(pl.String), spec.pii)).to_series().drop_nulls().to_list())
+            if spec.pii
+            else set()
+        )
         for value in shown:
             assert value is None or value in masked_forms or value not in stored, f"{spec.name} leaked to {role.id}"

@@ -191,11 +191,6 @@ def test_query_cannot_switch_external_access_back_on(stored: Home) -> None:
         run_query(stored.lake, stored.catalog, "select 1; set enable_external_access = true")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/query.run_query adds the lake root to allowed_directories, so read_parquet over the lake's files "
-    "bypasses the views: it reads every version's files (retired rows included) and ignores --as-of",
-)
 def test_query_reading_the_lake_files_directly_is_refused(stored: Home) -> None:
     sql = f"select count(*) from read_parquet('{stored.lake.table_path('students')}/*.parquet')"
     with pytest.raises(QueryError):

@@ -58,6 +58,12 @@ class Catalog:
 def _read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(
+            f"目录文件 {path.name} 无法读取（须为 UTF-8 文本）：{exc}",
+            f"Catalog file {path.name} cannot be read (it must be UTF-8 text): {exc}",
+            file=str(path),
+        ) from exc
     except yaml.YAMLError as exc:
         raise CatalogError(
             f"目录文件 {path.name} 不是合法的 YAML：{exc}",
@@ -89,6 +95,12 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
     """
     levels_path = data_dir / "classification.yaml"
     raw_levels = _read_yaml(levels_path) or {}
+    if not isinstance(raw_levels, dict):
+        raise CatalogError(
+            f"目录文件 {levels_path.name} 应为含 levels 的映射",
+            f"Catalog file {levels_path.name} must be a mapping with 'levels'",
+            file=str(levels_path),
+        )
     levels = {
         lvl.id: lvl for lvl in (_parse(ClassificationLevel, item, levels_path) for item in raw_levels.get("levels", []))
     }
@@ -97,7 +109,9 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
         table = _parse(CodeTable, _read_yaml(path), path)
         if table.id != path.stem:
             raise CatalogError(
-                f"代码表 {path.name} 的 id 应为 {path.stem}", f"Code table {path.name} must have id {path.stem}"
+                f"代码表 {path.name} 的 id 应为 {path.stem}",
+                f"Code table {path.name} must have id {path.stem}",
+                file=str(path),
             )
         tables[table.id] = table
     datasets: dict[str, Dataset] = {}
@@ -105,7 +119,9 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
         ds = _parse(Dataset, _read_yaml(path), path)
         if ds.id != path.stem:
             raise CatalogError(
-                f"数据集 {path.name} 的 id 应为 {path.stem}", f"Dataset {path.name} must have id {path.stem}"
+                f"数据集 {path.name} 的 id 应为 {path.stem}",
+                f"Dataset {path.name} must have id {path.stem}",
+                file=str(path),
             )
         datasets[ds.id] = ds
     catalog = Catalog(datasets=datasets, code_tables=tables, levels=levels)
@@ -143,6 +159,7 @@ def _check_references(catalog: Catalog, data_dir: Path) -> None:
                 raise CatalogError(
                     f"{path.name}：derived_from 中的 {source} 不存在",
                     f"{path.name}: derived_from names unknown {source}",
+                    file=str(path),
                 )
 
 

@@ -8,17 +8,27 @@ shows the traceback instead.
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 
 import typer
+from pydantic import ValidationError
 
 from edubrain.cli import admin, audit, catalog, exchange, query, users
 from edubrain.cli.common import state
 from edubrain.config import Settings
-from edubrain.errors import EduBrainError
+from edubrain.errors import ConfigurationError, EduBrainError
+
+
+class Lang(StrEnum):
+    """Message languages."""
+
+    zh = "zh"
+    en = "en"
+
 
 app = typer.Typer(
     name="edubrain",
-    help="EduBrain 教育数据大脑：城市教育数据平台 / the city education data platform.",
+    help="EduBrain 教育数据大脑：城市教育数据平台 / the city education data platform.\n\nExample: edubrain --lang en catalog list",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -27,11 +37,21 @@ app = typer.Typer(
 
 @app.callback()
 def _options(
-    lang: str = typer.Option(None, "--lang", help="消息语言 zh|en / message language (default EDUBRAIN_LANG or zh)."),
+    lang: Lang = typer.Option(None, "--lang", help="消息语言 zh|en / message language (default EDUBRAIN_LANG or zh)."),
     debug: bool = typer.Option(False, "--debug", help="出错时显示完整回溯 / show tracebacks."),
 ) -> None:
-    state.lang = lang or Settings().lang
     state.debug = debug
+    if lang is not None:
+        state.lang = lang.value
+        return
+    try:
+        state.lang = Settings().lang
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "EDUBRAIN_" + "_".join(str(p) for p in first["loc"]).upper()
+        raise ConfigurationError(
+            f"设置 {where} 无效：{first['msg']}", f"Setting {where} is invalid: {first['msg']}"
+        ) from exc
 
 
 admin.register(app)

@@ -21,7 +21,7 @@ from edubrain.governance.audit import (
 from edubrain.governance.audit_report import BEIJING, beijing_time, minors_report, write_report
 from edubrain.store.db import session_scope
 
-app = typer.Typer(help="审计日志 / the audit trail.", no_args_is_help=True)
+app = typer.Typer(help="审计日志 / the audit trail.\n\nExample: edubrain audit verify", no_args_is_help=True)
 
 KEY_FILE_HELP = "审计员密钥文件（密钥不放在应用服务器上） / the auditor's key file (kept off the application servers)."
 

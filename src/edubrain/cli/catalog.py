@@ -11,7 +11,7 @@ from rich.table import Table
 from edubrain.catalog.models import OWNER_LEVEL_ZH, SHARING_ZH
 from edubrain.cli.common import console, home, print_json, t
 
-app = typer.Typer(help="数据目录 / the data catalog.", no_args_is_help=True)
+app = typer.Typer(help="数据目录 / the data catalog.\n\nExample: edubrain catalog show students", no_args_is_help=True)
 
 
 class ExportFormat(StrEnum):

@@ -40,7 +40,10 @@ def ingest(
     Example: ``edubrain ingest 学生.csv --dataset students --org 1101080001``
     """
     if mode not in ("upsert", "replace-scope"):
-        console.print(t("--mode 只能是 upsert 或 replace-scope", "--mode must be upsert or replace-scope"))
+        typer.echo(
+            t("错误 / error: --mode 只能是 upsert 或 replace-scope", "error: --mode must be upsert or replace-scope"),
+            err=True,
+        )
         raise typer.Exit(2)
     chosen: Mode = "replace-scope" if mode == "replace-scope" else "upsert"
     result = ingest_file(home(), file, dataset, org, mode=chosen, accept_valid=accept_valid, sheet=sheet)

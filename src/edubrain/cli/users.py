@@ -16,8 +16,14 @@ from edubrain.governance.audit import record_event
 from edubrain.governance.models import ApiKey, RoleGrant, User
 from edubrain.store.db import session_scope
 
-users_app = typer.Typer(help="用户账户 / user accounts.", no_args_is_help=True)
-token_app = typer.Typer(help="节点客户端 API 密钥 / API keys for node clients.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="用户账户 / user accounts.\n\nExample: edubrain users add zhang --org 1101080001 --role school_admin",
+    no_args_is_help=True,
+)
+token_app = typer.Typer(
+    help="节点客户端 API 密钥 / API keys for node clients.\n\nExample: edubrain token create --name haidian-node --org 110108",
+    no_args_is_help=True,
+)
 
 
 def register(app: typer.Typer) -> None:

@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 EDUBRAIN := $(VENV)/bin/edubrain
 DEMO_HOME ?= var/demo
+DEMO_SCALE ?= 0.005
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install demo test lint typecheck clean bench
@@ -20,11 +21,11 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	rm -rf $(DEMO_HOME)
 	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) init
-	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) ingest examples/schools_110108.csv --dataset schools --org 110108
-	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) ingest examples/classes_1101080001.xlsx --dataset classes --org 1101080001
-	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) ingest examples/students_1101080001_gbk.csv --dataset students --org 1101080001
+	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) synth --scale $(DEMO_SCALE) --seed 7 -o $(DEMO_HOME)/city
+	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) synth --load $(DEMO_HOME)/city --bulk
 	-EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) ingest examples/students_1101080001_errors.csv --dataset students --org 1101080001
 	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) status
+	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) history schools
 	printf 'demo-analyst-2026\n' | EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) users add analyst --org 110000 --role city_analyst --password-stdin
 	EDUBRAIN_HOME=$(DEMO_HOME) EDUBRAIN_PASSWORD=demo-analyst-2026 $(EDUBRAIN) query --user analyst "select grade as 年级, sex as 性别, count(*) as 人数 from students group by all order by all"
 

@@ -86,6 +86,17 @@ def test_identities_are_well_formed_and_consistent_with_the_grade(small_city: Ci
         assert nid[:6] in {d.code for d in facts.districts()}
 
 
+def test_no_pupil_is_more_than_a_year_older_than_usual(small_city: City) -> None:
+    for year in small_city.config.school_years:
+        students = small_city.read("students", year).with_columns(pl.col("birth_date").str.to_date())
+        age = year - pl.col("birth_date").dt.year() - (pl.col("birth_date").dt.month() > 8).cast(pl.Int32)
+        usual = pl.col("grade").replace_strict(
+            {str(g): 6 + i for i, g in enumerate(facts.GRADES)}, return_dtype=pl.Int32
+        )
+        gap = students.select((age - usual).alias("gap")).get_column("gap")
+        assert gap.min() >= -1 and gap.max() <= 1
+
+
 def test_births_file_follows_the_city_curve(small_city: City) -> None:
     births = small_city.read("births").with_columns(pl.col("births").cast(pl.Int64), pl.col("year").cast(pl.Int64))
     assert births.height == 16 * 15

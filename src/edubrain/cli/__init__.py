@@ -13,7 +13,7 @@ from enum import StrEnum
 import typer
 from pydantic import ValidationError
 
-from edubrain.cli import admin, audit, catalog, exchange, query, users
+from edubrain.cli import admin, audit, catalog, exchange, query, synth, users
 from edubrain.cli.common import state
 from edubrain.config import Settings
 from edubrain.errors import ConfigurationError, EduBrainError
@@ -59,6 +59,7 @@ app.add_typer(catalog.app, name="catalog")
 exchange.register(app)
 query.register(app)
 users.register(app)
+synth.register(app)
 app.add_typer(audit.app, name="audit")
 
 

@@ -18,7 +18,7 @@ import polars as pl
 
 from edubrain.synth.config import Rates, SynthConfig
 from edubrain.synth.facts import District, districts, expected_grade_size
-from edubrain.synth.ids import SequenceBook, date_days, district_blocks
+from edubrain.synth.ids import SequenceBook, date_days, days_to_dates, district_blocks
 from edubrain.synth.people import Cohort, birth_window, new_students
 from edubrain.synth.rng import stream
 
@@ -111,6 +111,7 @@ class DistrictModel:
         grade = old.get_column("grade").to_numpy().astype(np.int64)
         school = old.get_column("school").to_numpy()
         leaves, moves, repeats, keep = _fates(rng, grade, self.config.rates)
+        repeats &= ~_older_than_usual(old.get_column("birth_day").to_numpy(), grade, year - 1)
         new_grade = np.where(repeats, grade, grade + 1)
         new_stage = STAGE_OF_GRADE[np.minimum(new_grade, 11)]
         offers = self.offers[np.searchsorted(self.codes, school), np.minimum(new_stage, 2)]
@@ -187,6 +188,18 @@ def _fates(rng: np.random.Generator, grade: np.ndarray, rates: Rates) -> tuple[n
         (grade == 8) & (stay_on >= rates.junior_to_senior)
     )
     return leaves, moves, repeats, ~leaves & ~stage_end & (grade < 11)
+
+
+def _older_than_usual(birth_day: np.ndarray, grade: np.ndarray, year: int) -> np.ndarray:
+    """True for pupils already older than their grade's usual age (a late start or a repeat): they do not repeat.
+
+    That keeps every pupil within a year of the usual age, inside the exchange's age-for-grade tolerance.
+    """
+    dates = days_to_dates(birth_day)
+    born_year = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    born_month = dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    age = year - born_year - (born_month > 8)
+    return age > 6 + grade
 
 
 def _no_events() -> pl.DataFrame:

@@ -215,7 +215,7 @@ def _store(
     )
     _fault_point("after_lake_commit")
     indexed = rows.select(index_columns(dataset, home.catalog)).append_column("_row_hash", hashes)
-    index.apply(dataset, indexed, retired, version)
+    index.apply(dataset, indexed, retired, version, replaces=report.rows_changed > 0)
     report.status, report.version = "committed", version
     report.message_zh = f"已提交为版本 {version}：新增 {report.rows_added} 行，更新 {report.rows_changed} 行，退出 {report.rows_retired} 行"
     report.message_en = (

@@ -203,10 +203,13 @@ class KeyIndex:
         finally:
             self.con.unregister("inc")
 
-    def apply(self, dataset: Dataset, upserts: pa.Table, retired: pa.Table, version: int) -> None:
+    def apply(
+        self, dataset: Dataset, upserts: pa.Table, retired: pa.Table, version: int, *, replaces: bool = True
+    ) -> None:
         """Record a committed batch: replace upserted keys, drop retired ones, note the version.
 
-        ``upserts`` must carry the index columns and ``_row_hash``.
+        ``upserts`` must carry the index columns and ``_row_hash``; ``replaces``
+        False says none of them is stored yet, which skips looking for them.
         """
         key = dataset.primary_key
         cols = [*index_columns(dataset, self.catalog), "_row_hash"]
@@ -219,8 +222,10 @@ class KeyIndex:
             else:
                 self.con.register("up", upserts.select(cols))
                 self.con.register("gone", retired.select(key))
-                self.con.execute(f"delete from {_q(dataset.id)} t where exists (select 1 from up x where {on})")
-                self.con.execute(f"delete from {_q(dataset.id)} t where exists (select 1 from gone x where {on})")
+                if replaces:
+                    self.con.execute(f"delete from {_q(dataset.id)} t where exists (select 1 from up x where {on})")
+                if retired.num_rows:
+                    self.con.execute(f"delete from {_q(dataset.id)} t where exists (select 1 from gone x where {on})")
                 self.con.execute(f"insert into {_q(dataset.id)} select * from up")
             self._set_version(dataset.id, version)
             self.con.execute("commit")

@@ -88,23 +88,42 @@ def schools_rows() -> list[list[object]]:
     ]
 
 
+STUDENT_HEADERS = [
+    "全国学籍号",
+    "姓名",
+    "性别",
+    "出生日期",
+    "身份证号",
+    "民族",
+    "学校标识码",
+    "班级编号",
+    "学年",
+    "年级",
+    "学籍状态",
+]
+"""The headers of a students roster, as a school writes them."""
+
+
+def home_with_schools(folder: Path, catalog: Catalog) -> Home:
+    """An initialised SQLite home with two Haidian schools and one class stored."""
+    home = Home(Settings(home=folder / "home"), catalog)
+    db.upgrade(home.settings.resolved_database_url)
+    with db.session_scope(home.engine) as session:
+        seed_organisations(session, catalog)
+    from edubrain.exchange.ingest import ingest_file
+
+    classes = [["班级编号", "学校标识码", "学年", "年级", "班级名称"], [CLASS, SCHOOL, 2025, "11", "一年级1班"]]
+    assert (
+        ingest_file(home, write_csv(folder / "schools.csv", schools_rows()), "schools", "110108").report.status
+        == "committed"
+    )
+    assert ingest_file(home, write_csv(folder / "classes.csv", classes), "classes", SCHOOL).report.status == "committed"
+    return home
+
+
 def student_rows(n: int = 5, school: str = SCHOOL, class_id: str = CLASS, start: int = 0) -> list[list[object]]:
     """A students roster for grade 1 of the 2025 school year (born 2019)."""
-    rows: list[list[object]] = [
-        [
-            "全国学籍号",
-            "姓名",
-            "性别",
-            "出生日期",
-            "身份证号",
-            "民族",
-            "学校标识码",
-            "班级编号",
-            "学年",
-            "年级",
-            "学籍状态",
-        ]
-    ]
+    rows: list[list[object]] = [list(STUDENT_HEADERS)]
     for i in range(start, start + n):
         male = i % 2 == 0
         birth = f"2019{(i // 28) % 8 + 1:02d}{i % 28 + 1:02d}"  # unique ids for up to 22,400 students

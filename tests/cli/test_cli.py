@@ -23,15 +23,13 @@ from typer.testing import CliRunner
 from edubrain.catalog import Catalog
 from edubrain.cli import app, main
 from edubrain.cli import common as cli_common
-from edubrain.config import Settings
 from edubrain.errors import UnknownDatasetError
 from edubrain.exchange.ingest import ingest_file
 from edubrain.governance import identity
 from edubrain.governance.identity import AuthError
 from edubrain.home import Home
 from edubrain.store import db
-from edubrain.store.orgs import seed_organisations
-from tests.conftest import CLASS, SCHOOL, schools_rows, student_rows, write_csv
+from tests.conftest import CLASS, SCHOOL, home_with_schools, student_rows, write_csv
 
 EDUBRAIN = str(Path(sys.executable).parent / "edubrain")
 ANALYST, ANALYST_PASSWORD = "analyst", "synthetic-password-1"
@@ -54,17 +52,7 @@ def _error_line(stderr: str, stdout: str = "") -> str:
 
 def _home_with_schools(folder: Path, catalog: Catalog) -> Home:
     """An initialised home (SQLite) with two schools and one class stored, built in-process."""
-    home = Home(Settings(home=folder / "home"), catalog)
-    db.upgrade(home.settings.resolved_database_url)
-    with db.session_scope(home.engine) as session:
-        seed_organisations(session, catalog)
-    classes = [["班级编号", "学校标识码", "学年", "年级", "班级名称"], [CLASS, SCHOOL, 2025, "11", "一年级1班"]]
-    assert (
-        ingest_file(home, write_csv(folder / "schools.csv", schools_rows()), "schools", "110108").report.status
-        == "committed"
-    )
-    assert ingest_file(home, write_csv(folder / "classes.csv", classes), "classes", SCHOOL).report.status == "committed"
-    return home
+    return home_with_schools(folder, catalog)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from edubrain.catalog import Catalog
 from edubrain.exchange.readers import read_source
 from edubrain.exchange.validate import Validation, validate
-from tests.conftest import CLASS, OTHER_SCHOOL, SCHOOL, national_id, write_csv
+from tests.conftest import CLASS, OTHER_SCHOOL, SCHOOL, STUDENT_HEADERS, national_id, write_csv
 
 OTHER_CLASS = "C2025B"
 TEACHER = "T000000001"
@@ -27,19 +27,6 @@ STORED: dict[str, pl.DataFrame] = {
 }
 """What the fake store holds: two Haidian schools, one class in each, two teachers of the first school."""
 
-STUDENT_HEADERS = [
-    "全国学籍号",
-    "姓名",
-    "性别",
-    "出生日期",
-    "身份证号",
-    "民族",
-    "学校标识码",
-    "班级编号",
-    "学年",
-    "年级",
-    "学籍状态",
-]
 TRAINING_HEADERS = [
     "记录编号",
     "教师工号",

@@ -10,14 +10,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from edubrain.catalog import Catalog
-from edubrain.config import Settings
 from edubrain.errors import LakeError, QueryError, UnknownDatasetError
 from edubrain.exchange.ingest import ingest_file
 from edubrain.home import Home
-from edubrain.store import db
-from edubrain.store.orgs import seed_organisations
 from edubrain.store.query import datasets_named, resolve_as_of, run_query
-from tests.conftest import CLASS, SCHOOL, schools_rows, student_rows, write_csv
+from tests.conftest import SCHOOL, home_with_schools, student_rows, write_csv
 
 
 def _scalar(home: Home, sql: str, versions: dict[str, int] | None = None) -> object:
@@ -28,16 +25,7 @@ def _scalar(home: Home, sql: str, versions: dict[str, int] | None = None) -> obj
 def stored(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[Home]:
     """A SQLite home shared by the read-only tests: students at version 0 (5 rows) and 1 (2 rows)."""
     folder = tmp_path_factory.mktemp("query")
-    home = Home(Settings(home=folder / "home"), catalog)
-    db.upgrade(home.settings.resolved_database_url)
-    with db.session_scope(home.engine) as session:
-        seed_organisations(session, catalog)
-    classes = [["班级编号", "学校标识码", "学年", "年级", "班级名称"], [CLASS, SCHOOL, 2025, "11", "一年级1班"]]
-    assert (
-        ingest_file(home, write_csv(folder / "schools.csv", schools_rows()), "schools", "110108").report.status
-        == "committed"
-    )
-    assert ingest_file(home, write_csv(folder / "classes.csv", classes), "classes", SCHOOL).report.status == "committed"
+    home = home_with_schools(folder, catalog)
     ingest_file(home, write_csv(folder / "a.csv", student_rows(5)), "students", SCHOOL)
     ingest_file(home, write_csv(folder / "b.csv", student_rows(2)), "students", SCHOOL, mode="replace-scope")
     assert home.lake.version("students") == 1

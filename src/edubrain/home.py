@@ -37,7 +37,11 @@ class Home:
     def engine(self) -> Engine:
         """The operational database engine."""
         self.settings.home.mkdir(parents=True, exist_ok=True)
-        return db.make_engine(self.settings.resolved_database_url)
+        return db.make_engine(
+            self.settings.resolved_database_url,
+            pool_size=self.settings.db_pool_size,
+            max_overflow=self.settings.db_max_overflow,
+        )
 
     @cached_property
     def lake(self) -> Lake:

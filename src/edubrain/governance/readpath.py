@@ -6,6 +6,10 @@ Every reader of personal data (library, CLI, API, exports) calls
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,16 +18,19 @@ import polars as pl
 import pyarrow as pa
 
 from edubrain.catalog.models import Dataset
-from edubrain.errors import EduBrainError
+from edubrain.errors import EduBrainError, LakeError
 from edubrain.governance import policy
 from edubrain.governance.identity import Principal
 from edubrain.governance.masking import mask_column
+from edubrain.governance.pseudonyms import pseudonym_key
 from edubrain.governance.scope import grant_predicate
 from edubrain.home import Home
 from edubrain.store.lake import lake_schema, parquet_list
 
 CLEARANCE = "__clearance"
 PERSONAL_RANK = 3  # L3 and above is personal information
+ROW_KEY = "_key"
+"""Column of a stable, keyed pseudonym of a row's primary key (see :func:`row_keys`)."""
 
 
 class AccessDenied(EduBrainError):
@@ -43,6 +50,8 @@ class ReadResult:
     withheld: list[str] = field(default_factory=list)
     unmasked_personal: list[str] = field(default_factory=list)
     purpose: str | None = None
+    version: int | None = None
+    retired: list[str] = field(default_factory=list)
 
 
 def level_rank(home: Home, level: str) -> int:
@@ -64,10 +73,13 @@ def read_dataset(
     dataset_id: str,
     *,
     filters: dict[str, Any] | None = None,
+    sort: Sequence[str] | None = None,
     limit: int | None = None,
     offset: int = 0,
     purpose: str | None = None,
     version: int | None = None,
+    changed_since: int | None = None,
+    row_key: bool = False,
     audit: bool = True,
 ) -> ReadResult:
     """Read the rows of ``dataset_id`` that ``principal`` may see, masked to its clearance.
@@ -76,18 +88,32 @@ def read_dataset(
         home: The installation.
         principal: Who reads.
         dataset_id: The catalog dataset.
-        filters: Equality filters ``{field: value}`` (a list means any of).
+        filters: Equality filters ``{field: value}`` (a list means any of), on
+            fields the principal sees unmasked only.
+        sort: Fields to order by, ``-field`` for descending, on fields the
+            principal sees unmasked only; the primary key breaks ties
+            (default: the primary key alone).
         limit: Page size (None for all rows).
-        offset: Rows to skip (rows are ordered by primary key).
+        offset: Rows to skip.
         purpose: A declared purpose (id or Chinese title); needed to see
             sensitive personal information (L4) unmasked.
         version: Lake version to read (default the newest).
+        changed_since: Read only the changes after this version: the rows
+            written by versions ``changed_since + 1 … version``, and in
+            ``retired`` the row keys of rows that were in scope at
+            ``changed_since`` and are not any more (retired, or moved out of the
+            scope). Implies ``row_key``. Filters do not narrow ``retired``.
+        row_key: Add the column ``_key``, a keyed pseudonym of the primary key
+            (:func:`row_keys`): stable across reads, it identifies a row even
+            when the key fields are masked.
         audit: Record unmasked reads of personal information (always on
             outside tests of the read path itself).
 
     Raises:
         AccessDenied: no grant of the principal can see any row of the dataset,
-            or the purpose is given by a principal whose roles cannot use one.
+            the purpose is given by a principal whose roles cannot use one, or
+            a filter or sort names a field that is unknown or above the clearance.
+        LakeError: ``version`` or ``changed_since`` is not a version of the table.
     """
     dataset = home.catalog.dataset(dataset_id)
     purpose_id = _check_purpose(principal, purpose)
@@ -99,11 +125,143 @@ def read_dataset(
             f"{principal.name} may not read dataset {dataset.title_en}",
             dataset=dataset.id,
         )
-    frame, total = _scoped_rows(home, dataset, predicates, ranks, filters or {}, limit, offset, version)
-    frame, masked, withheld, unmasked = _mask(home, dataset, frame, min(ranks) if ranks else 0)
+    lowest = min(ranks)
+    _check_visible(home, dataset, [*(filters or {}), *(s.lstrip("-") for s in sort or ())], lowest)
+    read_version = home.lake.version(dataset.id) if version is None else version
+    con = duckdb.connect()
+    try:
+        _source_views(con, home, dataset, read_version, changed_since)
+        query = _Query(predicates, ranks, filters or {}, list(sort or ()), limit, offset)
+        frame, total = _scoped_rows(con, dataset, query)
+        retired = _retired(con, home, dataset, predicates) if changed_since is not None else []
+    finally:
+        con.close()
+    keys = row_keys(home, dataset, frame) if row_key or changed_since is not None else None
+    frame, masked, withheld, unmasked = _mask(home, dataset, frame, lowest)
+    if keys is not None:
+        frame = frame.with_columns(keys.alias(ROW_KEY))
     if audit and unmasked and frame.height:
         _audit_unmasked(home, principal, dataset, unmasked, frame.height, purpose_id)
-    return ReadResult(frame.to_arrow(), total, masked, withheld, unmasked, purpose_id)
+    return ReadResult(frame.to_arrow(), total, masked, withheld, unmasked, purpose_id, read_version, retired)
+
+
+def _check_visible(home: Home, dataset: Dataset, names: list[str], lowest: int) -> None:
+    """Filters and sorting only on known fields the principal sees unmasked (else they would leak masked values)."""
+    for name in names:
+        if name not in dataset.field_names:
+            raise AccessDenied(
+                f"数据集 {dataset.id} 没有字段 {name}", f"Dataset {dataset.id} has no field {name}", field=name
+            )
+        if level_rank(home, dataset.field(name).classification) > lowest:
+            raise AccessDenied(
+                f"字段 {name} 高于您的密级，不能用于筛选或排序",
+                f"Field {name} is above your clearance: it cannot be used to filter or sort",
+                field=name,
+            )
+
+
+def row_keys(home: Home, dataset: Dataset, frame: pl.DataFrame) -> pl.Series:
+    """A stable keyed pseudonym of each row's primary key: ``K`` + 20 base32 characters of an HMAC-SHA256.
+
+    The HMAC (under the platform's pseudonym key, see ``docs/privacy.md``) is
+    over ``row|<dataset>|<key values joined by U+001F>``, a message no
+    person pseudonym uses, so a row key links to nothing else. Without the
+    key it cannot be recomputed from a guessed 学籍号.
+    """
+    secret = pseudonym_key(home.settings).secret.get_secret_value().encode("utf-8")
+    prefix = f"row|{dataset.id}|"
+    joined = frame.select(
+        pl.concat_str([pl.col(k).cast(pl.String).fill_null("") for k in dataset.primary_key], separator="\x1f")
+    ).to_series()
+    keys = [
+        "K" + base64.b32encode(hmac.new(secret, (prefix + v).encode("utf-8"), hashlib.sha256).digest()).decode()[:20]
+        for v in joined.to_list()
+    ]
+    return pl.Series(ROW_KEY, keys, dtype=pl.String)
+
+
+@dataclass(frozen=True)
+class _Query:
+    """What to select from the source view ``t``."""
+
+    predicates: list[str]
+    ranks: list[int]
+    filters: dict[str, Any]
+    sort: list[str]
+    limit: int | None
+    offset: int
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, dataset: Dataset, files: list[str]) -> None:
+    if files:
+        con.execute(f"create view {name} as select * from read_parquet({parquet_list(files)})")
+    else:
+        con.register(f"{name}_empty", lake_schema(dataset).empty_table())
+        con.execute(f"create view {name} as select * from {name}_empty")
+
+
+def _source_views(
+    con: duckdb.DuckDBPyConnection, home: Home, dataset: Dataset, version: int | None, since: int | None
+) -> None:
+    """Create the view ``t`` of the rows to read: a version's rows, or only those written after ``since``.
+
+    For changes, ``added`` and ``removed`` are the rows of the data files the
+    later version has and the earlier one has not, and the reverse (Delta
+    files are immutable). A row copied unchanged into a rewritten file keeps
+    its ``_batch_id``, so it is dropped from ``t`` by the anti-join.
+    """
+    files = home.lake.files(dataset.id, version) if version is not None else []
+    if since is None:
+        _register(con, "t", dataset, files)
+        return
+    if version is None or since > version or since < 0:
+        raise LakeError(
+            f"数据集 {dataset.id} 没有版本 {since}（当前版本 {version}）",
+            f"Dataset {dataset.id} has no version {since} (current version {version})",
+            dataset=dataset.id,
+            version=since,
+        )
+    old = home.lake.files(dataset.id, since)
+    _register(con, "added", dataset, sorted(set(files) - set(old)))
+    _register(con, "removed", dataset, sorted(set(old) - set(files)))
+    same = " and ".join(f'a."{k}" = r."{k}"' for k in [*dataset.primary_key, "_batch_id"])
+    con.execute(f"create view t as select a.* from added a anti join removed r on {same}")
+
+
+def _scoped_rows(con: duckdb.DuckDBPyConnection, dataset: Dataset, query: _Query) -> tuple[pl.DataFrame, int]:
+    """Rows of ``t`` inside any grant's scope, each with the highest clearance of the grants that cover it."""
+    clearance = (
+        "greatest("
+        + ", ".join(f"case when {p} then {r} else 0 end" for p, r in zip(query.predicates, query.ranks, strict=True))
+        + ", 0)"
+    )
+    where, params = _filter_sql(dataset, query.filters)
+    wanted = [(s.lstrip("-"), " desc" if s.startswith("-") else "") for s in query.sort]
+    wanted += [(k, "") for k in dataset.primary_key if k not in {name for name, _ in wanted}]
+    order = ", ".join(f'"{name}"{direction}' for name, direction in wanted)
+    page = f" limit {int(query.limit)} offset {int(query.offset)}" if query.limit is not None else ""
+    sql = (
+        f"select * exclude (__any), count(*) over () as __total from "
+        f"(select *, {clearance} as {CLEARANCE}, ({' or '.join(query.predicates)}) as __any from t) "
+        f"where __any {where} order by {order}{page}"
+    )
+    frame = pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    total = int(frame.get_column("__total")[0]) if frame.height else 0
+    return frame.drop("__total"), total
+
+
+def _retired(con: duckdb.DuckDBPyConnection, home: Home, dataset: Dataset, predicates: list[str]) -> list[str]:
+    """Row keys of rows in scope before the changes and not after: retired, or moved out of the scope."""
+    keys = ", ".join(f'"{k}"' for k in dataset.primary_key)
+    visible = " or ".join(predicates)
+    frame = pl.from_arrow(
+        con.sql(
+            f"select {keys} from removed where {visible} except select {keys} from added where {visible}"
+        ).to_arrow_table()
+    )
+    assert isinstance(frame, pl.DataFrame)
+    return row_keys(home, dataset, frame).sort().to_list()
 
 
 def _check_purpose(principal: Principal, purpose: str | None) -> str | None:
@@ -148,55 +306,12 @@ def _students_lookup(home: Home):  # type: ignore[no-untyped-def]
     return students_of
 
 
-def _scoped_rows(
-    home: Home,
-    dataset: Dataset,
-    predicates: list[str],
-    ranks: list[int],
-    filters: dict[str, Any],
-    limit: int | None,
-    offset: int,
-    version: int | None,
-) -> tuple[pl.DataFrame, int]:
-    """Rows inside any grant's scope, each with the highest clearance of the grants that cover it."""
-    files = home.lake.files(dataset.id, version)
-    schema = lake_schema(dataset)
-    con = duckdb.connect()
-    try:
-        if files:
-            con.execute(f"create view t as select * from read_parquet({parquet_list(files)})")
-        else:
-            con.register("t_empty", schema.empty_table())
-            con.execute("create view t as select * from t_empty")
-        clearance = (
-            "greatest("
-            + ", ".join(f"case when {p} then {r} else 0 end" for p, r in zip(predicates, ranks, strict=True))
-            + ", 0)"
-        )
-        where, params = _filter_sql(dataset, filters)
-        order = ", ".join(f'"{k}"' for k in dataset.primary_key)
-        page = f" limit {int(limit)} offset {int(offset)}" if limit is not None else ""
-        sql = (
-            f"select * exclude (__any), count(*) over () as __total from "
-            f"(select *, {clearance} as {CLEARANCE}, ({' or '.join(predicates)}) as __any from t) "
-            f"where __any {where} order by {order}{page}"
-        )
-        frame = pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
-    finally:
-        con.close()
-    assert isinstance(frame, pl.DataFrame)
-    total = int(frame.get_column("__total")[0]) if frame.height else 0
-    return frame.drop("__total"), total
-
-
 def _filter_sql(dataset: Dataset, filters: dict[str, Any]) -> tuple[str, list[Any]]:
     parts: list[str] = []
     params: list[Any] = []
-    for name, value in filters.items():
-        if name not in dataset.field_names:
-            raise AccessDenied(f"数据集 {dataset.id} 没有字段 {name}", f"Dataset {dataset.id} has no field {name}")
+    for name, value in filters.items():  # names checked by _check_visible
         if isinstance(value, (list, tuple)):
-            parts.append(f'"{name}" in (select unnest(?))')
+            parts.append(f'cast("{name}" as varchar) in (select unnest(?))')
             params.append([str(v) for v in value])
         else:
             parts.append(f'cast("{name}" as varchar) = ?')

@@ -1,13 +1,35 @@
 """The zh-CN web app: Jinja2 pages with HTMX and ECharts, served by the API's app.
 
 ``mount_web(app)`` adds the pages and the static files to a FastAPI app;
-``edubrain.api.app.create_app`` calls it.
+``edubrain.api.app.create_app`` calls it. The pages find the installation in
+``app.state.home`` (one from the environment when it is not set). The
+front-end packages (ECharts, HTMX, the Beijing GeoJSON) come from npm:
+``make install`` runs ``npm ci`` and copies them into ``static/vendor``
+(ignored by git); nothing is fetched at run time.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+STATIC = Path(__file__).parent / "static"
+VENDOR = STATIC / "vendor"
+VENDOR_FILES = ("echarts.min.js", "htmx.min.js", "beijing.geojson")
+"""Files ``make install`` copies from node_modules into :data:`VENDOR`."""
+
+
+def missing_vendor_files() -> list[str]:
+    """The front-end files not installed yet (run ``make install``)."""
+    return [name for name in VENDOR_FILES if not (VENDOR / name).is_file()]
 
 
 def mount_web(app: Any) -> None:
-    """Add the web app's routes and static files to ``app`` (filled in by the web app's module)."""
+    """Add the web app's pages (``include_in_schema=False``) and its static files to the FastAPI ``app``."""
+    from fastapi.staticfiles import StaticFiles
+
+    from edubrain.web import pages_catalog, pages_cockpit, pages_data, pages_fitness, pages_forecast, pages_submit
+
+    for module in (pages_cockpit, pages_catalog, pages_submit, pages_data, pages_fitness, pages_forecast):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="web-static")

@@ -1,0 +1,56 @@
+"""The FastAPI app factory: one :class:`~edubrain.home.Home` per app, nothing opened until used.
+
+Run it with ``edubrain serve`` or ``uvicorn --factory edubrain.api.app:create_app``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from edubrain import __version__
+from edubrain.api.errors import install_error_handlers
+from edubrain.api.metrics import MetricsMiddleware, RequestMetrics
+from edubrain.api.routers import auth, catalog, datasets, exchange, health, submissions
+from edubrain.home import Home
+
+API_PREFIX = "/api/v1"
+DESCRIPTION = """教育数据大脑 REST API：数据目录、数据报送与校验、按范围脱敏的数据读取与导出、节点间数据交换。
+
+EduBrain REST API: the catalog, submissions with validation reports, scoped and masked reads and exports,
+and the exchange between nodes. Every error has one shape: `{"error": {"code", "message_zh", "message_en", "details"}}`.
+See docs/api.md."""
+
+
+def create_app(home: Home | None = None) -> FastAPI:
+    """The EduBrain app for ``home`` (default: settings from the environment).
+
+    Example:
+        >>> app = create_app(Home())  # doctest: +SKIP
+        >>> uvicorn.run(app)  # doctest: +SKIP
+    """
+    home = home or Home()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if "engine" in vars(home):  # only if it was ever opened
+            home.engine.dispose()
+
+    app = FastAPI(title="EduBrain 教育数据大脑 API", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.home = home
+    app.state.metrics = RequestMetrics()
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    install_error_handlers(app)
+    for area in (auth, catalog, submissions, datasets, exchange):
+        app.include_router(area.router, prefix=API_PREFIX)
+    settings = home.settings
+    if settings.oidc_issuer and settings.oidc_audience and settings.oidc_jwks_file:
+        app.include_router(auth.oidc_router, prefix=API_PREFIX)
+    app.include_router(health.router)
+    from edubrain.web import mount_web
+
+    mount_web(app)
+    return app

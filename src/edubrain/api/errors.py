@@ -1,0 +1,158 @@
+"""One JSON error shape for every failure: ``{"error": {"code", "message_zh", "message_en", "details"}}``.
+
+Library errors (:class:`~edubrain.errors.EduBrainError`) carry their own code
+and bilingual message; FastAPI's own 404, 405 and 422 are converted to the
+same shape. Each route declares the statuses it can fail with through
+:func:`error_responses`, so the OpenAPI document describes every body.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from edubrain.errors import EduBrainError
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong, in Chinese and English, with machine-readable details."""
+
+    code: str = Field(description="Stable error code, e.g. auth_error, access_denied, unknown_dataset")
+    message_zh: str
+    message_en: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorDetail
+
+
+class ApiError(EduBrainError):
+    """An error raised by the API layer itself, with its HTTP status."""
+
+    def __init__(self, status: int, code: str, zh: str, en: str, **details: Any) -> None:
+        super().__init__(zh, en, **details)
+        self.status = status
+        self.code = code
+
+
+STATUS_BY_CODE: dict[str, int] = {
+    "auth_error": 401,
+    "access_denied": 403,
+    "scope_error": 403,
+    "unknown_dataset": 404,
+    "unknown_organisation": 404,
+    "lake_error": 404,
+    "not_found": 404,
+    "policy_error": 400,
+    "query_error": 400,
+    "account_error": 400,
+    "catalog_error": 400,
+    "input_file_error": 422,
+    "validation_failed": 422,
+    "invalid_request": 422,
+    "not_initialised": 503,
+    "configuration_error": 503,
+    "pseudonym_key_error": 503,
+}
+"""HTTP status of each error code; an unlisted code is 400 (the request cannot be served as asked)."""
+
+DESCRIPTIONS: dict[int, str] = {
+    400: "请求无法按所述处理 / The request cannot be served as asked",
+    401: "未认证或令牌无效 / Not authenticated, or the token or API key is invalid",
+    403: "无权访问 / Access denied (role, scope or clearance)",
+    404: "不存在 / Not found",
+    405: "方法不允许 / Method not allowed",
+    413: "上传文件过大 / The upload is too large",
+    422: "请求参数或文件无效 / Invalid parameters or file",
+    500: "服务器内部错误（已记录） / Internal error (logged)",
+    503: "服务不可用 / Service unavailable (database or lake)",
+}
+
+_HTTP_CODES = {
+    400: ("bad_request", "请求无法解析", "Bad request"),
+    404: ("not_found", "不存在", "Not found"),
+    405: ("method_not_allowed", "方法不允许", "Method not allowed"),
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the error statuses a route can return (400, 422 and 500 are always included)."""
+    return {s: {"model": ErrorBody, "description": DESCRIPTIONS[s]} for s in sorted({*statuses, 400, 422, 500})}
+
+
+def status_of(exc: EduBrainError) -> int:
+    """The HTTP status of a library error."""
+    if isinstance(exc, ApiError):
+        return exc.status
+    return STATUS_BY_CODE.get(exc.code, 400)
+
+
+def error_response(status: int, body: dict[str, Any]) -> JSONResponse:
+    """A JSON error response (with ``WWW-Authenticate`` on 401)."""
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+async def _edubrain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, EduBrainError)
+    return error_response(status_of(exc), exc.to_dict())
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        for e in exc.errors()
+    ]
+    where = "; ".join(f"{'.'.join(p['loc'])}: {p['msg']}" for p in problems[:5])
+    body = EduBrainError(f"请求参数无效：{where}", f"Invalid request: {where}", problems=problems).to_dict()
+    return error_response(422, {**body, "code": "invalid_request"})
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code, zh, en = _HTTP_CODES.get(exc.status_code, ("http_error", "请求失败", "Request failed"))
+    body = {"code": code, "message_zh": f"{zh}：{request.url.path}", "message_en": f"{en}: {request.url.path}"}
+    response = error_response(exc.status_code, {**body, "details": {"reason": str(exc.detail)}})
+    if exc.headers:
+        response.headers.update(exc.headers)
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(_allowed_methods(request)) or response.headers.get("Allow", "")
+    return response
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the API serves at the request's path (routing reports only those of the first route found)."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", template), request.url.path):
+            methods |= {m.upper() for m in operations}
+    return sorted(methods | ({"HEAD"} if "GET" in methods else set()))
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    """A bug or an outage (database down): the one shape, no internals; the server logs the traceback."""
+    body = {
+        "code": "internal_error",
+        "message_zh": "服务器内部错误，请稍后重试或联系管理员",
+        "message_en": "Internal error; try again later or contact the administrator",
+        "details": {"type": type(exc).__name__},
+    }
+    return error_response(500, body)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error of ``app`` answer with the one JSON shape."""
+    app.add_exception_handler(Exception, _unexpected_error)
+    app.add_exception_handler(EduBrainError, _edubrain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,0 +1,303 @@
+"""The cockpit's numbers: computed once per lake version and kept until the lake or the batches change.
+
+The counts read only columns that identify nobody: school codes, school
+years and registration status codes (no field the catalog marks as personal
+identifying data, nothing at L4), and no value leaves the aggregate; what a
+user is shown is still filtered by the user's scope
+(:func:`edubrain.analytics.indicators.in_scope`). Reading rows of people
+is done only by :func:`edubrain.governance.readpath.read_dataset`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import polars as pl
+from sqlalchemy import func, select
+
+from edubrain.analytics import indicators
+from edubrain.exchange.status import BATCH_SCHEMA
+from edubrain.governance.identity import Principal
+from edubrain.governance.policy import role
+from edubrain.governance.readpath import ReadResult, grant_rank, level_rank, read_dataset
+from edubrain.home import Home
+from edubrain.store.db import session_scope
+from edubrain.store.models import SubmissionBatch
+from edubrain.store.orgs import CITY_CODE
+
+SOURCES = {
+    "schools": ["school_code", "name", "district_code"],
+    "students": ["school_code", "school_year", "status"],
+    "teachers": ["school_code"],
+    "classes": ["school_code", "school_year"],
+}
+"""The lake columns the indicators read: none identifies a person (checked by :func:`aggregate_only`)."""
+SENSITIVE_RANK = 4
+_WIDTH = {"city": 0, "district": 1, "school": 2}
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Indicators of every organisation and the submission batches, as of one lake state."""
+
+    table: pl.DataFrame
+    batches: pl.DataFrame
+    versions: dict[str, int | None]
+    computed_at: float
+    stored: dict[str, pl.DataFrame] = field(default_factory=dict)
+    """Rows stored per school, per dataset, filled on first use (see :meth:`IndicatorCache.stored`)."""
+
+
+@dataclass(frozen=True)
+class Viewpoint:
+    """The organisation whose cockpit a principal sees: its level and code (None: no cockpit)."""
+
+    level: str | None
+    org_code: str | None
+
+
+def viewpoint(principal: Principal) -> Viewpoint:
+    """The widest organisation among the principal's grants that has a cockpit.
+
+    City, district and school roles (and teachers, within their school) see
+    their organisation's counts; students, parents and the public see none.
+    """
+    best: tuple[int, str, str] | None = None
+    for grant in principal.grants:
+        if role(grant.role).scope in ("self", "children", "none"):
+            continue
+        width = _WIDTH.get(grant.org_level, 9)
+        if best is None or width < best[0]:
+            best = (width, grant.org_level, grant.org_code)
+    return Viewpoint(None, None) if best is None else Viewpoint(best[1], best[2])
+
+
+class IndicatorCache:
+    """Holds the newest :class:`Snapshot`; recomputes when a lake table or the batch table has changed.
+
+    Args:
+        recheck_seconds: How long a snapshot is trusted before the lake and
+            the database are checked for changes again (the check itself is
+            cheap: a ``stat`` per table log and one count query).
+    """
+
+    def __init__(self, recheck_seconds: float = 1.0) -> None:
+        self.recheck_seconds = recheck_seconds
+        self._lock = threading.Lock()
+        self._key: tuple[Any, ...] | None = None
+        self._snapshot: Snapshot | None = None
+        self._checked = 0.0
+
+    def get(self, home: Home) -> Snapshot:
+        """The snapshot of ``home``'s current state."""
+        now = time.monotonic()
+        snap = self._snapshot
+        if snap is not None and now - self._checked < self.recheck_seconds:
+            return snap
+        with self._lock:
+            if self._snapshot is not None and time.monotonic() - self._checked < self.recheck_seconds:
+                return self._snapshot  # another request has just checked
+            key = _state_key(home)
+            if self._snapshot is None or key != self._key:
+                self._snapshot = compute_snapshot(home)
+                self._key = key
+            self._checked = time.monotonic()
+            return self._snapshot
+
+    def stored(self, home: Home, snapshot: Snapshot, dataset_id: str) -> pl.DataFrame:
+        """``school_code``, ``rows``: rows of a school-level dataset stored per school, as of ``snapshot``."""
+        found = snapshot.stored.get(dataset_id)
+        if found is None:
+            with self._lock:
+                found = snapshot.stored.get(dataset_id)
+                if found is None:
+                    found = stored_rows(home, dataset_id, snapshot.versions.get(dataset_id))
+                    snapshot.stored[dataset_id] = found
+        return found
+
+
+def stored_rows(home: Home, dataset_id: str, version: int | None = None) -> pl.DataFrame:
+    """Rows of ``dataset_id`` per school (only the non-personal ``school_code`` column is read)."""
+    dataset = home.catalog.dataset(dataset_id)
+    aggregate_only(home, dataset_id, ["school_code"])
+    table = pl.from_arrow(home.lake.read(dataset, version=version, columns=["school_code"]))
+    assert isinstance(table, pl.DataFrame)
+    return table.group_by("school_code").agg(pl.len().cast(pl.Int64).alias("rows"))
+
+
+def watched(home: Home) -> list[str]:
+    """Datasets whose changes renew the snapshot: the indicator sources and every school-level dataset."""
+    school_level = [d.id for d in home.catalog.datasets.values() if status_dataset(d.id, home)]
+    return list(dict.fromkeys([*SOURCES, *school_level]))
+
+
+def status_dataset(dataset_id: str, home: Home) -> bool:
+    """Whether schools submit ``dataset_id`` (so the submission status of each school means something)."""
+    dataset = home.catalog.datasets.get(dataset_id)
+    return (
+        dataset is not None
+        and not dataset.derived_from
+        and dataset.owner_level == "school"
+        and "school_code" in dataset.field_names
+    )
+
+
+def _state_key(home: Home) -> tuple[Any, ...]:
+    stamps: list[int | None] = []
+    for dataset_id in watched(home):
+        log = home.lake.table_path(dataset_id) / "_delta_log"
+        try:
+            stamps.append(log.stat().st_mtime_ns)
+        except FileNotFoundError:
+            stamps.append(None)
+    with session_scope(home.engine) as db:
+        count, last = db.execute(select(func.count(SubmissionBatch.id), func.max(SubmissionBatch.finished_at))).one()
+    return (str(home.lake.root), *stamps, count, str(last))
+
+
+def aggregate_only(home: Home, dataset_id: str, columns: list[str]) -> None:
+    """Refuse to count over a column that identifies a person (``pii`` set) or is sensitive (L4)."""
+    dataset = home.catalog.dataset(dataset_id)
+    for name in columns:
+        spec = dataset.field(name)
+        if spec.pii is not None or home.catalog.levels[spec.classification].rank >= SENSITIVE_RANK:
+            raise ValueError(f"{dataset_id}.{name} identifies a person: read it through read_dataset")
+
+
+def compute_snapshot(home: Home) -> Snapshot:
+    """Read the non-personal columns and the batches, and compute every organisation's indicators."""
+    tables = {}
+    for dataset_id, columns in SOURCES.items():
+        dataset = home.catalog.dataset(dataset_id)
+        aggregate_only(home, dataset_id, columns)
+        tables[dataset_id] = home.lake.read(dataset, columns=columns)
+    counts = indicators.school_counts(tables["schools"], tables["students"], tables["teachers"], tables["classes"])
+    batches = read_batches(home)
+    districts = pl.DataFrame(
+        [
+            {"district_code": c.code, "name_zh": c.zh, "name_en": c.en}
+            for c in home.catalog.code_table("district").codes
+            if not c.legacy
+        ]
+    )
+    table = indicators.indicator_table(counts, indicators.open_error_counts(batches), districts, CITY_CODE)
+    versions = {d: home.lake.version(d) for d in watched(home)}
+    return Snapshot(table=table, batches=batches, versions=versions, computed_at=time.time())
+
+
+def read_batches(home: Home) -> pl.DataFrame:
+    """Every finished submission batch (organisation, dataset, status, times, number of problems)."""
+    b = SubmissionBatch
+    with session_scope(home.engine) as db:
+        rows = db.execute(select(b.id, b.org_code, b.dataset, b.status, b.created_at, b.finished_at)).all()
+        rejected: dict[str, Any] = dict(db.execute(select(b.id, b.report).where(b.status == "rejected")).all())
+    ids, orgs, datasets, statuses, created, finished = (list(c) for c in zip(*rows, strict=True)) if rows else ([],) * 6
+    data = {
+        "org_code": orgs,
+        "dataset": datasets,
+        "status": statuses,
+        "created_at": [_aware(m) for m in created],
+        "finished_at": [_aware(m) for m in finished],
+        "problem_count": [int((rejected.get(i) or {}).get("problem_count", 0)) for i in ids],
+    }
+    return pl.DataFrame(data, schema=BATCH_SCHEMA)
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def log_stamp(home: Home, dataset_id: str) -> int | None:
+    """The modification time of a lake table's Delta log (None when the table does not exist yet)."""
+    try:
+        return (home.lake.table_path(dataset_id) / "_delta_log").stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
+class DerivedCache:
+    """Values computed from lake tables (derived datasets, forecast inputs), kept while those tables are unchanged.
+
+    Each value is keyed by the caller's key and the Delta log state of the
+    tables it was computed from, so a new version of any of them computes it
+    anew (the check is one ``stat`` per table). Least recently used values are
+    dropped beyond ``size``.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._values: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(
+        self,
+        home: Home,
+        tables: tuple[str, ...],
+        key: tuple[Any, ...],
+        compute: Callable[[], T],
+        keep: Callable[[T], bool] = lambda _: True,
+    ) -> T:
+        """The value of ``compute()`` for ``key`` as of the current state of ``tables`` (kept if ``keep(value)``)."""
+        full = (str(home.lake.root), tables, key, tuple(log_stamp(home, d) for d in tables))
+        with self._lock:
+            if full in self._values:
+                self._values.move_to_end(full)
+                self.hits += 1
+                return self._values[full]  # type: ignore[no-any-return]
+            self.misses += 1
+        value = compute()
+        if not keep(value):
+            return value
+        with self._lock:
+            self._values[full] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+
+def shared_read(
+    cache: DerivedCache, home: Home, principal: Principal, dataset_id: str, filters: dict[str, Any] | None = None
+) -> ReadResult:
+    """Read ``dataset_id`` through :func:`read_dataset` once per lake version and kept for the principals it fits.
+
+    For a dataset shared unconditionally (无条件共享) the rows do not depend on
+    the reader, only the masking does: on the lowest and highest clearance
+    of the reader's grants, capped at the dataset's highest field level. The
+    result is therefore kept per (capped clearances, filters, version) and
+    served to every principal with the same clearances. For any other
+    dataset the grants themselves are part of the key. A read that showed
+    personal information unmasked is never kept (it is read, and audited, anew).
+    """
+    dataset = home.catalog.dataset(dataset_id)
+    if dataset.sharing == "unconditional":
+        top = max(level_rank(home, f.classification) for f in dataset.fields)
+        ranks = [min(grant_rank(home, g.role, None), top) for g in principal.grants]
+        who: tuple[Any, ...] = (min(ranks, default=0), max(ranks, default=0))
+    else:
+        who = tuple(sorted((g.role, g.org_code, g.org_level, g.refs) for g in principal.grants))
+    key = ("read", dataset_id, who, tuple(sorted((filters or {}).items())))
+    return cache.get(
+        home,
+        (dataset_id,),
+        key,
+        lambda: read_dataset(home, principal, dataset_id, filters=filters),
+        keep=lambda result: not result.unmasked_personal,
+    )
+
+
+def derived_cache(state: Any) -> DerivedCache:
+    """The app's :class:`DerivedCache` (one per app, in ``app.state``)."""
+    if getattr(state, "web_derived", None) is None:
+        state.web_derived = DerivedCache()
+    return state.web_derived  # type: ignore[no-any-return]

@@ -1,0 +1,97 @@
+"""Demo accounts, one per role, on a loaded synthetic city: ``python -m edubrain.web.demo``.
+
+Used by ``make demo``. The accounts live in the first school (and its
+district) that holds students; the teacher gets that school's first class,
+the student and the parent its first pupil. Picking the pupil is a read of
+personal data, so it goes through the read path with a purpose (audited).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+from edubrain.governance import identity, policy
+from edubrain.governance.readpath import read_dataset
+from edubrain.governance.tokens import create_api_key
+from edubrain.home import Home
+from edubrain.store.db import session_scope
+from edubrain.store.orgs import CITY_CODE, resolve_organisation
+
+DEMO_PASSWORD_ENV = "EDUBRAIN_DEMO_PASSWORD"
+DEFAULT_PASSWORD = "edubrain-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo login: username, role and organisation (the node role gets an API key instead)."""
+
+    username: str
+    role: str
+    org_code: str
+    secret: str
+
+
+def _first_school(home: Home) -> tuple[str, str]:
+    """The first school (and its district) that has students stored."""
+    schools = home.lake.read(home.catalog.dataset("schools"), columns=["school_code", "district_code"]).sort_by(
+        "school_code"
+    )
+    with_students = set(home.lake.read(home.catalog.dataset("students"), columns=["school_code"]).column(0).to_pylist())
+    for code, district in zip(*(schools.column(i).to_pylist() for i in range(2)), strict=True):
+        if code in with_students:
+            return code, district
+    raise SystemExit("no school with students: load a synthetic city first (make demo)")
+
+
+def create_demo_accounts(home: Home, password: str) -> list[DemoAccount]:
+    """Create one account per role (an API key for ``node``); returns them in role order."""
+    school, district = _first_school(home)
+    orgs = {"city": CITY_CODE, "district": district, "school": school, "class": school, "self": school}
+    orgs.update({"children": school, "none": CITY_CODE, "organisation": district})
+    accounts: list[DemoAccount] = []
+    with session_scope(home.engine) as session, home.key_index() as index:
+        resolve_organisation(session, index, school)  # a school bulk-loaded by its district enters the tree here
+        admin = identity.add_user(session, "demo_school_admin", password, school)
+        identity.grant(session, admin.username, "school_admin", school)
+    principal = _principal(home, "demo_school_admin")
+    first = read_dataset(home, principal, "students", limit=1, purpose="enrollment_management")
+    pupil, klass = first.table.column("student_id")[0].as_py(), first.table.column("class_id")[0].as_py()
+    refs = {"class": [klass], "self": [pupil], "children": [pupil]}
+    for role in policy.roles().values():
+        org = orgs[role.scope]
+        if role.id == "node":
+            with session_scope(home.engine) as session:
+                _, secret = create_api_key(session, "demo-node", org)
+            accounts.append(DemoAccount("(API key)", role.id, org, secret))
+            continue
+        username = f"demo_{role.id}"
+        if role.id != "school_admin":
+            with session_scope(home.engine) as session:
+                identity.add_user(session, username, password, org)
+                identity.grant(session, username, role.id, org, refs.get(role.scope))
+        accounts.append(DemoAccount(username, role.id, org, password))
+    return accounts
+
+
+def _principal(home: Home, username: str) -> identity.Principal:
+    with session_scope(home.engine) as session:
+        return identity.principal_of(session, identity.get_user(session, username))
+
+
+def main() -> None:
+    """Create the demo accounts and print them as a table."""
+    password = os.environ.get(DEMO_PASSWORD_ENV, DEFAULT_PASSWORD)
+    home = Home()
+    home.ensure_initialised()
+    accounts = create_demo_accounts(home, password)
+    print("\n演示账户 / demo accounts (http://127.0.0.1:8000/login):")
+    for a in accounts:
+        r = policy.role(a.role)
+        print(f"  {a.username:<24} {a.secret:<22} {r.title_zh}（{r.title_en}） @ {a.org_code}")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""Log in and out; the cockpit (驾驶舱) of the city, a district or a school; a district's page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from edubrain.analytics import indicators
+from edubrain.exchange.status import school_status, status_summary
+from edubrain.governance.identity import AuthError
+from edubrain.web.cockpit import Snapshot, Viewpoint, status_dataset, viewpoint
+from edubrain.web.render import NotFound, Page, indicator_cache, open_page, out_of_scope
+from edubrain.web.session import log_in, log_out
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: never redirect to another site after logging in."""
+    return target if target and target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None) -> Response:
+    """The login form."""
+    page = open_page(request)
+    return page.render("login.html", next=_safe_next(next), failed=None)
+
+
+@router.post("/login")
+def login_submit(
+    request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/")
+) -> Response:
+    """Check the password and start a cookie session (failed logins are audited and throttled)."""
+    page = open_page(request)
+    try:
+        log_in(page.web, page.home, username.strip(), password)
+    except AuthError as exc:
+        return page.render("login.html", status_code=401, next=_safe_next(next), failed=exc.message(page.lang))
+    return page.redirect(_safe_next(next))
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    """Revoke the session's tokens and clear its cookies."""
+    page = open_page(request)
+    log_out(request, page.web, page.home)
+    return page.redirect("/login")
+
+
+def map_series(table: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """Per indicator, the ECharts map data of the districts in ``table`` (name as in the GeoJSON, value, code)."""
+    out = {}
+    for name in indicators.INDICATORS:
+        values = indicators.district_values(table, name)
+        out[name] = [
+            {"name": r["name_zh"], "value": r["value"], "code": r["org_code"]} for r in values.iter_rows(named=True)
+        ]
+    return out
+
+
+def _cockpit_context(page: Page, snap: Snapshot, view: Viewpoint, indicator: str) -> dict[str, Any]:
+    assert view.level is not None and view.org_code is not None
+    scoped = indicators.in_scope(snap.table, view.level, view.org_code)  # type: ignore[arg-type]
+    row = scoped.filter(pl.col("org_code") == view.org_code)
+    return {
+        "view": view,
+        "org": row.row(0, named=True) if row.height else {"name_zh": view.org_code, "name_en": view.org_code},
+        "headline": indicators.headline(scoped, view.org_code),
+        "indicator": indicator if indicator in indicators.INDICATORS else "students",
+        "indicators": indicators.INDICATORS,
+        "series": map_series(scoped),
+        "labels": {name: page.t(name) for name in indicators.INDICATORS},
+        "districts": scoped.filter(pl.col("level") == "district").to_dicts(),
+        "schools": [] if view.level == "city" else scoped.filter(pl.col("level") == "school").to_dicts(),
+        "versions": snap.versions,
+    }
+
+
+@router.get("/")
+def cockpit(request: Request, indicator: str = "students") -> Response:
+    """The cockpit of the user's organisation: headline indicators, the district map, a table."""
+    page = open_page(request)
+    if page.web.principal is None:
+        return page.login_redirect()
+    view = viewpoint(page.principal)
+    if view.level is None:
+        return page.render("cockpit.html", view=view)
+    snap = indicator_cache(request).get(page.home)
+    return page.render("cockpit.html", **_cockpit_context(page, snap, view, indicator))
+
+
+def may_see_district(view: Viewpoint, district: str) -> bool:
+    """The city sees every district; a district only itself; schools and persons no district page."""
+    return view.level == "city" or (view.level == "district" and view.org_code == district)
+
+
+@router.get("/district/{code}")
+def district_page(request: Request, code: str, dataset: str = "students", indicator: str = "students") -> Response:
+    """One district: its indicators, its schools and their submission status."""
+    page = open_page(request)
+    if page.web.principal is None:
+        return page.login_redirect()
+    view = viewpoint(page.principal)
+    snap = indicator_cache(request).get(page.home)
+    known = snap.table.filter((pl.col("org_code") == code) & (pl.col("level") == "district"))
+    if known.is_empty():
+        return page.error(NotFound(f"没有区 {code}", f"No district {code}"), 404)
+    if not may_see_district(view, code):
+        return page.error(out_of_scope(), 403)
+    context = _cockpit_context(page, snap, Viewpoint("district", code), indicator)
+    return page.render("district.html", **context, **status_context(page, snap, code, dataset))
+
+
+def status_context(page: Page, snap: Snapshot, district: str, dataset: str) -> dict[str, Any]:
+    """The submission status of each school of ``district`` for ``dataset`` (a school-level dataset)."""
+    if not status_dataset(dataset, page.home):
+        dataset = "students"
+    schools = snap.table.filter((pl.col("level") == "school") & (pl.col("district_code") == district))
+    stored = indicator_cache(page.request).stored(page.home, snap, dataset)
+    status = school_status(
+        schools.select(pl.col("org_code").alias("school_code"), pl.col("name_zh").alias("name")),
+        snap.batches,
+        stored,
+        dataset,
+        dt.datetime.now(dt.UTC),
+    )
+    choices = [d for d in page.home.catalog.datasets.values() if status_dataset(d.id, page.home)]
+    return {
+        "district_code": district,
+        "status_dataset": dataset,
+        "status_choices": choices,
+        "status_rows": status.to_dicts(),
+        "status_summary": status_summary(status),
+    }
+
+
+@router.get("/status")
+def status_fragment(request: Request, district: str, dataset: str = "students") -> Response:
+    """The submission status of a district's schools for one dataset (an HTMX fragment)."""
+    page = open_page(request)
+    if page.web.principal is None:
+        return page.login_redirect()
+    if not may_see_district(viewpoint(page.principal), district):
+        return page.error(out_of_scope(), 403, partial=True)
+    snap = indicator_cache(request).get(page.home)
+    return page.render("_school_status.html", **status_context(page, snap, district, dataset))

@@ -1,0 +1,201 @@
+"""The 学位预测 page: the district map of the place gap, a fan chart per district and stage, the backtest table.
+
+It shows the derived datasets ``place_forecasts`` and ``place_backtests``
+(written by ``edubrain forecast places`` / ``edubrain forecast backtest``),
+read through :func:`~edubrain.governance.readpath.read_dataset`; both are
+aggregates per district, shared unconditionally, so one read per lake version
+serves every reader (:func:`~edubrain.web.cockpit.shared_read`) and the page
+narrows it to the user's scope: the city sees every district and the city
+total (``110000``), a district only itself. Schools and persons get 403.
+
+The fan chart's history line is the observed pupils per district, stage and
+year (:meth:`EnrollmentHistory.stage_table` from
+:func:`edubrain.jobs.forecast.read_inputs`, counts only), kept per lake
+version of ``students``, ``births`` and ``schools``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from edubrain.analytics.forecast import ForecastError, nces_mape_table
+from edubrain.analytics.forecast.backtest import METHODS
+from edubrain.analytics.forecast.reference import NCES_MAPE, NCES_SERIES
+from edubrain.analytics.forecast.stages import STAGE_CODES
+from edubrain.governance.readpath import AccessDenied
+from edubrain.home import Home
+from edubrain.web.cockpit import derived_cache, shared_read, viewpoint
+from edubrain.web.messages import t
+from edubrain.web.render import NotFound, Page, open_page, out_of_scope
+
+router = APIRouter(include_in_schema=False)
+CITY = "110000"
+INPUTS = ("students", "births", "schools")
+STAGE_OF_CODE = {code: stage for stage, code in STAGE_CODES.items()}
+
+
+def _read(page: Page, dataset_id: str) -> pl.DataFrame | None:
+    """All rows of a derived forecast dataset (None when it has not been computed)."""
+    if page.home.lake.version(dataset_id) is None:
+        return None
+    result = shared_read(derived_cache(page.request.app.state), page.home, page.principal, dataset_id)
+    frame = pl.from_arrow(result.table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame.with_columns(pl.col("stage").replace_strict(STAGE_OF_CODE, default=pl.col("stage")))
+
+
+def _history(home: Home) -> pl.DataFrame:
+    """Observed pupils per district (and city), stage and school year; empty when the inputs are missing."""
+    from edubrain.jobs.forecast import read_inputs
+
+    try:
+        return read_inputs(home).history.stage_table(CITY)
+    except ForecastError:
+        return pl.DataFrame(
+            schema={"district_code": pl.String, "stage": pl.String, "school_year": pl.Int64, "students": pl.Float64}
+        )
+
+
+def _stale(home: Home) -> tuple[str, str] | None:
+    """The input versions the forecast was computed from and the current ones, when they differ."""
+    history = home.lake.history("place_forecasts")
+    used = json.loads(history[0].get("edubrain.lineage") or "{}").get("inputs", {}) if history else {}
+    now = {name: home.lake.version(name) for name in INPUTS}
+    if not used or all(used.get(name) == now[name] for name in INPUTS):
+        return None
+    old, new = (", ".join(f"{n} v{v.get(n)}" for n in INPUTS) for v in (used, now))
+    return old, new
+
+
+def _fan(forecasts: pl.DataFrame, history: pl.DataFrame, district: str, stage: str) -> dict[str, Any]:
+    """The fan chart of one district (or the city) and stage: history line, forecast, 80% and 95% bands."""
+    rows = forecasts.filter((pl.col("district_code") == district) & (pl.col("stage") == stage)).sort("school_year")
+    past = history.filter((pl.col("district_code") == district) & (pl.col("stage") == stage)).sort("school_year")
+    fan: dict[str, Any] = {c: rows.get_column(c).to_list() for c in ("school_year", "demand", "lower_80", "upper_80")}
+    fan.update({c: rows.get_column(c).to_list() for c in ("lower_95", "upper_95")})
+    fan["planned_places"] = rows.get_column("planned_places")[0] if rows.height else None
+    fan["history"] = {
+        "school_year": past.get_column("school_year").to_list(),
+        "students": past.get_column("students").to_list(),
+    }
+    return fan
+
+
+def _backtest(backtests: pl.DataFrame | None, district: str, stage: str) -> list[dict[str, Any]]:
+    """MAPE by horizon of the cohort method and the two baselines, with coverage and NCES's published figure."""
+    if backtests is None:
+        return []
+    rows = backtests.filter((pl.col("district_code") == district) & (pl.col("stage") == stage))
+    nces = dict(nces_mape_table().filter(pl.col("series") == NCES_SERIES).select("horizon", "mape").iter_rows())
+    out = []
+    for horizon in sorted(rows.get_column("horizon").unique().to_list()):
+        at = rows.filter(pl.col("horizon") == horizon)
+        by = {r["method"]: r for r in at.iter_rows(named=True)}
+        cohort = by.get("cohort", {})
+        out.append(
+            {
+                "horizon": horizon,
+                **{m: by[m]["mape"] if m in by else None for m in METHODS},
+                "coverage_80": cohort.get("coverage_80"),
+                "forecasts": cohort.get("forecasts"),
+                "nces": nces.get(horizon),
+            }
+        )
+    return out
+
+
+@router.get("/forecast")
+def forecast_page(
+    request: Request,
+    stage: str = "primary",
+    year: int | None = None,
+    district: str | None = None,
+    scenario: str = "base",
+) -> Response:
+    """学位预测 for the city (every district) or a district (itself): gap map, fan chart, backtest."""
+    page = open_page(request)
+    if page.web.principal is None:
+        return page.login_redirect()
+    view = viewpoint(page.principal)
+    if view.level not in ("city", "district") or view.org_code is None:
+        return page.error(AccessDenied(t("forecast_forbidden", "zh"), t("forecast_forbidden", "en")), 403)
+    forecasts = _read(page, "place_forecasts")
+    if forecasts is None:
+        return page.render("forecast.html", missing=True)
+    mine = forecasts if view.level == "city" else forecasts.filter(pl.col("district_code") == view.org_code)
+    scenarios = sorted(mine.get_column("scenario").unique().to_list(), key=lambda s: (s != "base", s))
+    scenario = scenario if scenario in scenarios else scenarios[0]
+    stage = stage if stage in STAGE_CODES else "primary"
+    chosen = mine.filter(pl.col("scenario") == scenario)
+    years = sorted(chosen.get_column("school_year").unique().to_list())
+    year = year if year is not None and year in years else int(years[min(4, len(years) - 1)])
+    district = district or (CITY if view.level == "city" else view.org_code)
+    if district not in set(chosen.get_column("district_code")):
+        known = district in set(forecasts.get_column("district_code"))
+        return (
+            page.error(out_of_scope(), 403)
+            if known
+            else page.error(NotFound(f"没有区 {district}", f"No district {district}"), 404)
+        )
+    cache = derived_cache(request.app.state)
+    history = cache.get(page.home, INPUTS, ("forecast-history",), lambda: _history(page.home))
+    stale = cache.get(page.home, ("place_forecasts", *INPUTS), ("forecast-lineage",), lambda: _stale(page.home))
+    names = {c.code: (c.zh, c.en) for c in page.home.catalog.code_table("district").codes}
+    gaps = chosen.filter((pl.col("stage") == stage) & (pl.col("school_year") == year)).sort(
+        pl.col("district_code") == CITY, "district_code"
+    )
+    chart = {
+        "labels": {
+            k: page.t(k)
+            for k in (
+                "place_gap",
+                "demand",
+                "planned_places",
+                "interval_80",
+                "interval_95",
+                "history_line",
+                "gap_probability",
+            )
+        },
+        "map": [
+            {
+                "name": names[r["district_code"]][0],
+                "code": r["district_code"],
+                "value": r["place_gap"],
+                "demand": r["demand"],
+                "planned_places": r["planned_places"],
+                "gap_probability": r["gap_probability"],
+            }
+            for r in gaps.iter_rows(named=True)
+            if r["district_code"] != CITY and r["district_code"] in names
+        ],
+        "fan": _fan(chosen, history, district, stage),
+        "link": {"stage": stage, "year": year, "scenario": scenario},
+    }
+    backtests = _read(page, "place_backtests")
+    return page.render(
+        "forecast.html",
+        missing=False,
+        view=view,
+        stage=stage,
+        stages=list(STAGE_CODES),
+        year=year,
+        years=years,
+        scenario=scenario,
+        scenarios=scenarios,
+        district=district,
+        districts=sorted(set(chosen.get_column("district_code")), key=lambda c: (c != CITY, c)),
+        names=names,
+        gaps=gaps.to_dicts(),
+        origin=chosen.get_column("origin_year")[0],
+        chart=chart,
+        backtest=_backtest(backtests, district, stage),
+        backtest_missing=backtests is None,
+        nces_source=NCES_MAPE[NCES_SERIES][1],
+        stale=stale,
+    )

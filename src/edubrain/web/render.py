@@ -1,0 +1,129 @@
+"""What every page handler shares: the home, the session, the templates, and how errors are shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from edubrain.errors import EduBrainError
+from edubrain.governance.identity import Principal
+from edubrain.governance.policy import role
+from edubrain.home import Home
+from edubrain.web.cockpit import IndicatorCache
+from edubrain.web.messages import pick, t
+from edubrain.web.session import WebSession, open_session
+
+WEB = Path(__file__).parent
+TEMPLATES = Jinja2Templates(directory=str(WEB / "templates"))
+TEMPLATES.env.globals.update(pick=pick)
+STATUS_OF_ERROR = {"access_denied": 403, "auth_error": 401, "unknown_dataset": 404, "not_found": 404}
+
+
+def app_home(request: Request) -> Home:
+    """The app's home (``app.state.home``, set by ``create_app``; else one from the environment)."""
+    state = request.app.state
+    if getattr(state, "home", None) is None:
+        state.home = Home()
+    return state.home  # type: ignore[no-any-return]
+
+
+def indicator_cache(request: Request) -> IndicatorCache:
+    """The app's cockpit cache (one per app)."""
+    state = request.app.state
+    if getattr(state, "web_indicators", None) is None:
+        state.web_indicators = IndicatorCache()
+    return state.web_indicators  # type: ignore[no-any-return]
+
+
+class NotFound(EduBrainError):
+    """A page, organisation or record that does not exist (or is not visible)."""
+
+    code = "not_found"
+
+
+def out_of_scope() -> NotFound:
+    """The error for an organisation or record outside the user's scope."""
+    return NotFound(t("out_of_scope", "zh"), t("out_of_scope", "en"))
+
+
+@dataclass
+class Page:
+    """One page request: the home, the session and helpers to answer it."""
+
+    request: Request
+    home: Home
+    web: WebSession
+
+    @property
+    def principal(self) -> Principal:
+        """The logged-in principal (pages call :func:`open_page` with ``login=True`` first)."""
+        assert self.web.principal is not None
+        return self.web.principal
+
+    @property
+    def lang(self) -> str:
+        """``zh`` or ``en``."""
+        return self.web.lang
+
+    def t(self, key: str, **values: object) -> str:
+        """A message in the page's language."""
+        return t(key, self.lang, **values)
+
+    def _finish(self, response: Response) -> Response:
+        return self.web.apply(response, secure=self.home.settings.env == "production")
+
+    def render(self, template: str, status_code: int = 200, **context: Any) -> Response:
+        """Render ``template`` with the page's context."""
+        principal = self.web.principal
+        roles = (
+            []
+            if principal is None
+            else [pick(self.lang, role(g.role).title_zh, role(g.role).title_en) for g in principal.grants]
+        )
+        base = {
+            "lang": self.lang,
+            "t": lambda key, **v: t(key, self.lang, **v),
+            "principal": principal,
+            "role_titles": "、".join(dict.fromkeys(roles)) if self.lang == "zh" else ", ".join(dict.fromkeys(roles)),
+            "path": self.request.url.path,
+            "query": str(self.request.url.query),
+            "other_lang": "en" if self.lang == "zh" else "zh",
+            "lang_url": self._lang_url("en" if self.lang == "zh" else "zh"),
+        }
+        response = TEMPLATES.TemplateResponse(self.request, template, {**base, **context}, status_code=status_code)
+        return self._finish(response)
+
+    def _lang_url(self, lang: str) -> str:
+        url = self.request.url.include_query_params(lang=lang)
+        return f"{url.path}?{url.query}"
+
+    def redirect(self, url: str) -> Response:
+        """A 303 redirect (after a form post, or to the login page)."""
+        if self.request.headers.get("HX-Request"):
+            response: Response = HTMLResponse("", headers={"HX-Redirect": url})
+        else:
+            response = RedirectResponse(url, status_code=303)
+        return self._finish(response)
+
+    def login_redirect(self) -> Response:
+        """Send an anonymous visitor to the login page, coming back here afterwards."""
+        target = self.request.url.path + (f"?{self.request.url.query}" if self.request.url.query else "")
+        return self.redirect(f"/login?next={quote(target, safe='')}")
+
+    def error(self, exc: EduBrainError, status_code: int | None = None, partial: bool = False) -> Response:
+        """Show a library error in the page's language (both languages are in the error)."""
+        code = status_code or STATUS_OF_ERROR.get(exc.code, 400)
+        template = "_error.html" if partial else "error.html"
+        return self.render(template, status_code=code, error=exc, message=exc.message(self.lang))
+
+
+def open_page(request: Request) -> Page:
+    """The :class:`Page` of a request (the principal is None when nobody is logged in)."""
+    home = app_home(request)
+    return Page(request, home, open_session(request, home))

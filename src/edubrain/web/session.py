@@ -1,0 +1,125 @@
+"""The web session: the access and refresh tokens in cookies (httponly, SameSite=Lax).
+
+A page request carries the access token; when it has expired, the refresh
+token is exchanged (and rotated) for a new pair, transparently. Logging out
+revokes the access token and the session's refresh token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from edubrain.governance import tokens
+from edubrain.governance.access import login
+from edubrain.governance.identity import AuthError, Principal
+from edubrain.governance.models import RefreshToken
+from edubrain.home import Home
+from edubrain.store.db import session_scope
+from edubrain.store.models import utcnow
+from edubrain.web.messages import LANGS, Lang
+
+ACCESS_COOKIE = "edubrain_access"
+REFRESH_COOKIE = "edubrain_refresh"
+LANG_COOKIE = "lang"
+
+
+@dataclass
+class WebSession:
+    """Who is looking at a page, in which language, and the cookies the response must set or clear."""
+
+    principal: Principal | None
+    lang: Lang
+    set_cookies: dict[str, tuple[str, int]] = field(default_factory=dict)
+    clear_cookies: list[str] = field(default_factory=list)
+
+    def apply(self, response: Response, secure: bool) -> Response:
+        """Write the pending cookie changes onto ``response``."""
+        for name, (value, max_age) in self.set_cookies.items():
+            response.set_cookie(
+                name, value, max_age=max_age, httponly=name != LANG_COOKIE, samesite="lax", secure=secure, path="/"
+            )
+        for name in self.clear_cookies:
+            response.delete_cookie(name, path="/")
+        return response
+
+
+def request_lang(request: Request, home: Home) -> tuple[Lang, bool]:
+    """The page language and whether it was chosen by the ``lang`` query parameter now."""
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        return asked, True  # type: ignore[return-value]
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in LANGS:
+        return cookie, False  # type: ignore[return-value]
+    return home.settings.lang, False
+
+
+def open_session(request: Request, home: Home) -> WebSession:
+    """The session of ``request``: its principal (refreshing an expired access token) and language."""
+    lang, chosen = request_lang(request, home)
+    web = WebSession(principal=None, lang=lang)
+    if chosen:
+        web.set_cookies[LANG_COOKIE] = (lang, 365 * 24 * 3600)
+    access = request.cookies.get(ACCESS_COOKIE)
+    refresh = request.cookies.get(REFRESH_COOKIE)
+    if not access and not refresh:
+        return web
+    with session_scope(home.engine) as db:
+        if access:
+            try:
+                web.principal = tokens.verify_access_token(db, home.settings, access)
+                return web
+            except AuthError:
+                pass
+        if refresh:
+            try:
+                pair = tokens.refresh_tokens(db, home.settings, refresh)
+                web.principal = tokens.verify_access_token(db, home.settings, pair.access_token)
+                _remember(web, home, pair)
+                return web
+            except AuthError:
+                pass
+    # The cookies are left as they are: when two requests of one page refresh at once, the loser's answer must
+    # not delete the pair the winner has just set. Stale cookies only send the visitor to the login page.
+    return web
+
+
+def _remember(web: WebSession, home: Home, pair: tokens.TokenPair) -> None:
+    web.set_cookies[ACCESS_COOKIE] = (pair.access_token, home.settings.refresh_token_days * 24 * 3600)
+    web.set_cookies[REFRESH_COOKIE] = (pair.refresh_token, home.settings.refresh_token_days * 24 * 3600)
+
+
+def log_in(web: WebSession, home: Home, username: str, password: str) -> Principal:
+    """Check the password (audited, throttled) and put a new token pair in the session's cookies.
+
+    Raises:
+        AuthError: wrong username or password, disabled or locked account.
+    """
+    principal = login(home, username, password)
+    with session_scope(home.engine) as db:
+        pair = tokens.issue_tokens(db, home.settings, principal)
+    _remember(web, home, pair)
+    web.principal = principal
+    return principal
+
+
+def log_out(request: Request, web: WebSession, home: Home) -> None:
+    """Revoke the access token and this session's refresh token; clear the cookies."""
+    access = request.cookies.get(ACCESS_COOKIE)
+    refresh = request.cookies.get(REFRESH_COOKIE)
+    with session_scope(home.engine) as db:
+        if access:
+            try:
+                tokens.revoke_access_token(db, home.settings, access)
+            except AuthError:
+                pass  # already expired or invalid: nothing left to revoke
+        if refresh:
+            row = db.scalar(select(RefreshToken).where(RefreshToken.token_hash == tokens._digest(refresh)))
+            if row is not None and row.revoked_at is None:
+                row.revoked_at = utcnow()
+    web.principal = None
+    web.clear_cookies += [ACCESS_COOKIE, REFRESH_COOKIE]

@@ -23,9 +23,17 @@ class Settings(BaseSettings):
         database_url: SQLAlchemy URL of the operational database; defaults
             to SQLite inside ``home``. For PostgreSQL use
             ``postgresql+psycopg://user@host:5432/db``.
+        db_pool_size: Connections kept open to a server database (PostgreSQL)
+            per process.
+        db_max_overflow: Extra connections a process may open under load.
         lake_uri: Folder (or object-store URI) of the lake; defaults to
             ``home/lake``.
-        engine: Engine that runs the lake transforms.
+        engine: Engine that runs the lake transforms: ``duckdb`` (embedded,
+            the default) or ``spark`` (Apache Spark through PySpark).
+        spark_master: Spark master URL when ``engine`` is ``spark``:
+            ``local[2]`` (default, in-process), ``spark://host:7077``,
+            ``yarn``, or ``sc://host:15002`` for Spark Connect.
+        spark_driver_memory: Driver memory for a local Spark session.
         lang: Language of CLI messages, ``zh`` or ``en``.
         env: ``development`` or ``production``; production refuses a
             missing or short secret key.
@@ -46,14 +54,23 @@ class Settings(BaseSettings):
         pseudonym_key: HMAC key (32+ characters) of the pseudonyms that replace
             person identifiers in derived datasets; see docs/privacy.md.
         pseudonym_key_id: The key's id, stored with each derived dataset.
+        max_upload_mb: Largest file the API accepts for a submission, in MB.
+        hub_url: The hub (the city's EduBrain) that ``edubrain push`` and
+            ``edubrain pull`` talk to, e.g. ``https://edubrain.example``.
+        api_key: This node's API key at the hub (``ebk_…``, from
+            ``edubrain token create`` on the hub).
     """
 
     model_config = SettingsConfigDict(env_prefix="EDUBRAIN_", env_nested_delimiter="__")
 
     home: Path = Path("var")
     database_url: str | None = None
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
     lake_uri: str | None = None
-    engine: Literal["duckdb"] = "duckdb"
+    engine: Literal["duckdb", "spark"] = "duckdb"
+    spark_master: str = "local[2]"
+    spark_driver_memory: str = "4g"
     lang: Literal["zh", "en"] = "zh"
     env: Literal["development", "production"] = "development"
     secret_key: SecretStr | None = None
@@ -67,6 +84,9 @@ class Settings(BaseSettings):
     oidc_username_claim: str = "preferred_username"
     pseudonym_key: SecretStr | None = None
     pseudonym_key_id: str | None = None
+    max_upload_mb: int = 200
+    hub_url: str | None = None
+    api_key: SecretStr | None = None
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -19,7 +19,12 @@ DATASETS = {
     "classes",
     "districts",
     "exam_scores",
+    "fitness_indicators",
+    "fitness_scores",
     "fitness_tests",
+    "fitness_warnings",
+    "place_backtests",
+    "place_forecasts",
     "school_infrastructure",
     "schools",
     "student_status_changes",
@@ -30,8 +35,12 @@ DATASETS = {
 }
 
 
-def test_registry_packaged_catalog_has_the_twelve_datasets(catalog: Catalog) -> None:
+def test_registry_packaged_catalog_has_the_submitted_and_derived_datasets(catalog: Catalog) -> None:
     assert set(catalog.datasets) == DATASETS
+    derived = {d.id for d in catalog.datasets.values() if d.derived_from}
+    assert derived == {"fitness_indicators", "fitness_scores", "fitness_warnings", "place_backtests", "place_forecasts"}
+    for dataset_id in derived:
+        assert set(catalog.dataset(dataset_id).derived_from) <= set(catalog.datasets), dataset_id
 
 
 def test_registry_every_code_field_names_a_declared_code_table(catalog: Catalog) -> None:

@@ -13,7 +13,7 @@ from enum import StrEnum
 import typer
 from pydantic import ValidationError
 
-from edubrain.cli import admin, audit, catalog, exchange, query, synth, users
+from edubrain.cli import admin, audit, catalog, exchange, fitness, forecast, query, server, synth, users
 from edubrain.cli.common import state
 from edubrain.config import Settings
 from edubrain.errors import ConfigurationError, EduBrainError
@@ -57,10 +57,13 @@ def _options(
 admin.register(app)
 app.add_typer(catalog.app, name="catalog")
 exchange.register(app)
+server.register(app)
 query.register(app)
 users.register(app)
 synth.register(app)
 app.add_typer(audit.app, name="audit")
+app.add_typer(forecast.app, name="forecast")
+fitness.register(app)
 
 
 def main() -> None:

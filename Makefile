@@ -36,6 +36,9 @@ demo: install
 	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) synth --scale $(DEMO_SCALE) --seed 7 -o $(DEMO_HOME)/city
 	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) synth --load $(DEMO_HOME)/city --bulk
 	-EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) ingest examples/students_1101080001_errors.csv --dataset students --org 1101080001
+# (fitness is scored by the ingest hook during the load; the place forecast and its backtest are run here)
+	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) forecast places > /dev/null
+	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) forecast backtest > /dev/null
 	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) status
 	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) history schools
 	printf 'demo-analyst-2026\n' | EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) users add analyst --org 110000 --role city_analyst --password-stdin

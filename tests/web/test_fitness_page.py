@@ -82,7 +82,7 @@ def test_fitness_page_city_map_and_trend_equal_the_derived_dataset(user: Client,
     assert data["trend"]["series"]["mean_total"] == city_rows["mean_total"].to_list()
     assert sorted(rows_of(response.text, "drill-table")) == sorted(expected)
     older = chart(user("city").get("/fitness?year=2023&org=110108").text)
-    haidian = stored.filter((pl.col("org_code") == "110108")).sort("school_year")
+    haidian = stored.filter(pl.col("org_code") == "110108").sort("school_year")
     assert older["trend"]["series"]["excellent_good_rate"] == haidian["excellent_good_rate"].to_list()
 
 
@@ -148,7 +148,7 @@ def test_fitness_page_prints_a_class_as_one_pdf_and_the_read_is_audited(user: Cl
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["cache-control"] == "no-store"
     assert response.content.startswith(b"%PDF")
-    assert pdf_pages(response.content) == city.pupils  # one card a page
+    assert city.pupils <= pdf_pages(response.content) <= 2 * city.pupils  # a card a page (a long one takes two)
     assert audited() > before
     assert user("cyschool").post("/fitness/cards", data=form).status_code == 404  # not its class: no cards
     assert user("haidian").post("/fitness/cards", data=form).status_code == 403
@@ -179,3 +179,24 @@ def test_fitness_page_needs_a_login_and_an_organisation(synth_app: FastAPI) -> N
     anonymous = TestClient(synth_app, follow_redirects=False)
     assert anonymous.get("/fitness").headers["location"].startswith("/login?next=")
     assert anonymous.post("/fitness/cards", data={"class_id": "x", "year": "2025"}).status_code == 303
+
+
+def test_fitness_page_reads_the_indicators_once_per_lake_version(
+    user: Client, city: SynthWeb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import edubrain.web.cockpit as cockpit
+    from edubrain.jobs.fitness import run_fitness
+
+    reads: list[str] = []
+    real = cockpit.read_dataset
+
+    def counted(home, principal, dataset_id, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append(dataset_id)
+        return real(home, principal, dataset_id, **kwargs)
+
+    monkeypatch.setattr(cockpit, "read_dataset", counted)
+    for round_ in (1, 2):
+        run_fitness(city.home)  # a new version of the derived datasets (same inputs, same rows)
+        for name in ("city", "haidian", "school", "teacher", "city"):
+            assert user(name).get("/fitness?year=2024").status_code == 200
+        assert reads.count("fitness_indicators") == round_  # one read per version serves every reader

@@ -158,40 +158,56 @@ def fitness_page(
     if scoped.is_empty():
         return page.render("fitness.html", missing=True)
     org = org or view.org_code
-    if org not in set(scoped.get_column("org_code")):
-        known = org in set(everything.get_column("org_code"))
-        return (
-            page.error(out_of_scope(), 403)
-            if known
-            else page.error(NotFound(f"没有单位 {org}", f"No organisation {org}"), 404)
-        )
-    years = sorted(scoped.filter(pl.col("org_code") == org).get_column("school_year").unique().to_list())
+    if _rows_of(scoped, org).is_empty():
+        if _rows_of(everything, org).is_empty():
+            return page.error(NotFound(f"没有单位 {org}", f"No organisation {org}"), 404)
+        return page.error(out_of_scope(), 403)
+    return page.render("fitness.html", **_context(page, view, classes, scoped, org, year, measure))
+
+
+def _rows_of(table: pl.DataFrame, org: str) -> pl.DataFrame:
+    return table.filter(pl.col("org_code") == org)
+
+
+def _context(
+    page: Page,
+    view: Viewpoint,
+    classes: tuple[str, ...] | None,
+    scoped: pl.DataFrame,
+    org: str,
+    year: int | None,
+    measure: str,
+) -> dict[str, Any]:
+    """The page's context for ``org`` (inside the scope) in ``year`` (default its newest)."""
+    rows = _rows_of(scoped, org)
+    years = sorted(rows.get_column("school_year").unique().to_list())
     year = year if year is not None and year in years else int(years[-1])
     key = ("fitness", view, classes, org, year)
-    views = derived_cache(request.app.state).get(page.home, (DATASET,), key, lambda: _views(scoped, view, org, year))
-    org_level = scoped.filter(pl.col("org_code") == org).get_column("level")[0]
+    views = derived_cache(page.request.app.state).get(
+        page.home, (DATASET,), key, lambda: _views(scoped, view, org, year)
+    )
+    org_level = rows.get_column("level")[0]
     school = org if org_level == "school" else org.split(":")[0] if org_level == "class" else None
     names = _names(page, org_level, school, year)
-    unmask = any(r.purpose_unmask for r in page.principal.roles())
-    return page.render(
-        "fitness.html",
-        missing=False,
-        view=view,
-        org=org,
-        org_level=org_level,
-        chain=_chain(scoped, org, view.org_code),
-        year=year,
-        years=years,
-        measure=measure if measure in MAP_MEASURES else MEASURES[0],
-        measures=MAP_MEASURES,
-        names=names,
-        children=views["children"],
-        trend=views["trend"],
-        warnings=_warnings(page, year),
-        may_print=view.level == "school" and unmask,
-        purposes=[p for p in policy.purposes().values() if not p.automatic],
-        chart=_chart_data(page, views, names, measure),
-    )
+    measure = measure if measure in MAP_MEASURES else MEASURES[0]
+    return {
+        "missing": False,
+        "view": view,
+        "org": org,
+        "org_level": org_level,
+        "chain": _chain(scoped, org, view.org_code or org),
+        "year": year,
+        "years": years,
+        "measure": measure,
+        "measures": MAP_MEASURES,
+        "names": names,
+        "children": views["children"],
+        "trend": views["trend"],
+        "warnings": _warnings(page, year),
+        "may_print": view.level == "school" and any(r.purpose_unmask for r in page.principal.roles()),
+        "purposes": [p for p in policy.purposes().values() if not p.automatic],
+        "chart": _chart_data(page, views, names, measure),
+    }
 
 
 def _chart_data(
@@ -200,7 +216,7 @@ def _chart_data(
     """What ``fitness.js`` draws: the map series per measure (GeoJSON names) and the trend lines."""
     zh = {code: pair[0] for code, pair in names.items()}
     return {
-        "measure": measure if measure in MAP_MEASURES else MEASURES[0],
+        "measure": measure,
         "labels": {m: page.t(m) for m in MAP_MEASURES},
         "map": {
             m: [

@@ -17,6 +17,7 @@ version of ``students``, ``births`` and ``schools``.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -128,74 +129,80 @@ def forecast_page(
     if forecasts is None:
         return page.render("forecast.html", missing=True)
     mine = forecasts if view.level == "city" else forecasts.filter(pl.col("district_code") == view.org_code)
+    choice = _choose(mine, stage, year, district or (CITY if view.level == "city" else view.org_code), scenario)
+    if choice.district not in set(mine.get_column("district_code")):
+        if choice.district in set(forecasts.get_column("district_code")):
+            return page.error(out_of_scope(), 403)
+        return page.error(NotFound(f"没有区 {choice.district}", f"No district {choice.district}"), 404)
+    return page.render("forecast.html", **_context(page, mine, choice))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the page shows: a scenario, a stage, a forecast year and the district of the fan chart."""
+
+    scenario: str
+    scenarios: list[str]
+    stage: str
+    year: int
+    years: list[int]
+    district: str
+
+
+def _choose(mine: pl.DataFrame, stage: str, year: int | None, district: str, scenario: str) -> Choice:
+    """The valid choice nearest the request: base scenario, primary, five years ahead by default."""
     scenarios = sorted(mine.get_column("scenario").unique().to_list(), key=lambda s: (s != "base", s))
     scenario = scenario if scenario in scenarios else scenarios[0]
-    stage = stage if stage in STAGE_CODES else "primary"
-    chosen = mine.filter(pl.col("scenario") == scenario)
-    years = sorted(chosen.get_column("school_year").unique().to_list())
+    years = sorted(mine.filter(pl.col("scenario") == scenario).get_column("school_year").unique().to_list())
     year = year if year is not None and year in years else int(years[min(4, len(years) - 1)])
-    district = district or (CITY if view.level == "city" else view.org_code)
-    if district not in set(chosen.get_column("district_code")):
-        known = district in set(forecasts.get_column("district_code"))
-        return (
-            page.error(out_of_scope(), 403)
-            if known
-            else page.error(NotFound(f"没有区 {district}", f"No district {district}"), 404)
-        )
-    cache = derived_cache(request.app.state)
+    return Choice(scenario, scenarios, stage if stage in STAGE_CODES else "primary", year, years, district)
+
+
+def _context(page: Page, mine: pl.DataFrame, choice: Choice) -> dict[str, Any]:
+    """The page's context: the gaps of the chosen stage and year, the chart data, the backtest table."""
+    cache = derived_cache(page.request.app.state)
     history = cache.get(page.home, INPUTS, ("forecast-history",), lambda: _history(page.home))
     stale = cache.get(page.home, ("place_forecasts", *INPUTS), ("forecast-lineage",), lambda: _stale(page.home))
     names = {c.code: (c.zh, c.en) for c in page.home.catalog.code_table("district").codes}
-    gaps = chosen.filter((pl.col("stage") == stage) & (pl.col("school_year") == year)).sort(
-        pl.col("district_code") == CITY, "district_code"
-    )
-    chart = {
-        "labels": {
-            k: page.t(k)
-            for k in (
-                "place_gap",
-                "demand",
-                "planned_places",
-                "interval_80",
-                "interval_95",
-                "history_line",
-                "gap_probability",
-            )
-        },
+    chosen = mine.filter(pl.col("scenario") == choice.scenario)
+    gaps = chosen.filter((pl.col("stage") == choice.stage) & (pl.col("school_year") == choice.year))
+    gaps = gaps.sort(pl.col("district_code") == CITY, "district_code")
+    backtests = _read(page, "place_backtests")
+    return {
+        "missing": False,
+        "stage": choice.stage,
+        "stages": list(STAGE_CODES),
+        "year": choice.year,
+        "years": choice.years,
+        "scenario": choice.scenario,
+        "scenarios": choice.scenarios,
+        "district": choice.district,
+        "districts": sorted(set(chosen.get_column("district_code")), key=lambda c: (c != CITY, c)),
+        "names": names,
+        "gaps": gaps.to_dicts(),
+        "origin": chosen.get_column("origin_year")[0],
+        "chart": _chart(page, gaps, _fan(chosen, history, choice.district, choice.stage), choice, names),
+        "backtest": _backtest(backtests, choice.district, choice.stage),
+        "backtest_missing": backtests is None,
+        "nces_source": NCES_MAPE[NCES_SERIES][1],
+        "stale": stale,
+    }
+
+
+def _chart(
+    page: Page, gaps: pl.DataFrame, fan: dict[str, Any], choice: Choice, names: dict[str, tuple[str, str]]
+) -> dict[str, Any]:
+    """What ``forecast.js`` draws: the gap per district (GeoJSON names), the fan chart, the labels."""
+    labels = ("place_gap", "demand", "planned_places", "interval_80", "interval_95", "history_line", "gap_probability")
+    shown = ("place_gap", "demand", "planned_places", "gap_probability")
+    return {
+        "labels": {k: page.t(k) for k in labels},
         "map": [
-            {
-                "name": names[r["district_code"]][0],
-                "code": r["district_code"],
-                "value": r["place_gap"],
-                "demand": r["demand"],
-                "planned_places": r["planned_places"],
-                "gap_probability": r["gap_probability"],
-            }
+            {"name": names[r["district_code"]][0], "code": r["district_code"], "value": r["place_gap"]}
+            | {k: r[k] for k in shown[1:]}
             for r in gaps.iter_rows(named=True)
             if r["district_code"] != CITY and r["district_code"] in names
         ],
-        "fan": _fan(chosen, history, district, stage),
-        "link": {"stage": stage, "year": year, "scenario": scenario},
+        "fan": fan,
+        "link": {"stage": choice.stage, "year": choice.year, "scenario": choice.scenario},
     }
-    backtests = _read(page, "place_backtests")
-    return page.render(
-        "forecast.html",
-        missing=False,
-        view=view,
-        stage=stage,
-        stages=list(STAGE_CODES),
-        year=year,
-        years=years,
-        scenario=scenario,
-        scenarios=scenarios,
-        district=district,
-        districts=sorted(set(chosen.get_column("district_code")), key=lambda c: (c != CITY, c)),
-        names=names,
-        gaps=gaps.to_dicts(),
-        origin=chosen.get_column("origin_year")[0],
-        chart=chart,
-        backtest=_backtest(backtests, district, stage),
-        backtest_missing=backtests is None,
-        nces_source=NCES_MAPE[NCES_SERIES][1],
-        stale=stale,
-    )

@@ -51,10 +51,10 @@
     var series = [
       merge(band, { id: "low95", name: "low95", stack: "b95", data: low95, areaStyle: { opacity: 0 }, tooltip: { show: false } }),
       merge(band, { id: "band95", name: L.interval_95, stack: "b95", data: diff(low95, on(fan.school_year, fan.upper_95)),
-                    areaStyle: { color: "#c6dbef", opacity: 0.8 } }),
+                    areaStyle: { color: "#c6dbef", opacity: 0.8 }, itemStyle: { color: "#c6dbef" } }),
       merge(band, { id: "low80", name: "low80", stack: "b80", data: low80, areaStyle: { opacity: 0 }, tooltip: { show: false } }),
       merge(band, { id: "band80", name: L.interval_80, stack: "b80", data: diff(low80, on(fan.school_year, fan.upper_80)),
-                    areaStyle: { color: "#6baed6", opacity: 0.8 } }),
+                    areaStyle: { color: "#6baed6", opacity: 0.8 }, itemStyle: { color: "#6baed6" } }),
       { id: "history", name: L.history_line, type: "line", data: on(fan.history.school_year, fan.history.students),
         lineStyle: { color: "#1c2733", width: 2 }, itemStyle: { color: "#1c2733" } },
       { id: "forecast", name: L.demand, type: "line", data: on(fan.school_year, fan.demand),
@@ -62,7 +62,7 @@
     ];
     if (fan.planned_places !== null) {
       series.push({ id: "planned", name: L.planned_places, type: "line", symbol: "none",
-                    data: years.map(function () { return fan.planned_places; }), lineStyle: { color: "#c0392b", type: "dotted" } });
+                    data: years.map(function () { return fan.planned_places; }), lineStyle: { color: "#c0392b", type: "dotted" }, itemStyle: { color: "#c0392b" } });
     }
     var chart = echarts.init(box, null, { renderer: "canvas" });
     window.edubrainFanChart = chart;

@@ -202,7 +202,13 @@ def run_locust(
     by_name = {r["Name"]: r for r in rows}
     total = by_name["Aggregated"]
     pages = {
-        name: {"requests": int(r["Request Count"]), "p50_ms": float(r["50%"]), "p99_ms": float(r["99%"])}
+        name: {
+            "requests": int(r["Request Count"]),
+            "p50_ms": float(r["50%"]),
+            "p95_ms": float(r["95%"]),
+            "p99_ms": float(r["99%"]),
+            "max_ms": float(r["100%"]),
+        }
         for name, r in by_name.items()
         if name != "Aggregated"
     }
@@ -211,7 +217,9 @@ def run_locust(
         "errors": int(total["Failure Count"]),
         "throughput_rps": round(float(total["Requests/s"]), 1),
         "p50_ms": float(total["50%"]),
+        "p95_ms": float(total["95%"]),
         "p99_ms": float(total["99%"]),
+        "max_ms": float(total["100%"]),
         "pages": pages,
     }
 

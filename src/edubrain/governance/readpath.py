@@ -7,9 +7,11 @@ Every reader of personal data (library, CLI, API, exports) calls
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,14 +25,18 @@ from edubrain.governance import policy
 from edubrain.governance.identity import Principal
 from edubrain.governance.masking import mask_column
 from edubrain.governance.pseudonyms import pseudonym_key
-from edubrain.governance.scope import grant_predicate
+from edubrain.governance.scope import Lookup, grant_predicate
 from edubrain.home import Home
 from edubrain.store.lake import lake_schema, parquet_list
+from edubrain.store.snapshots import Snapshots, TableSnapshot, snapshots
 
 CLEARANCE = "__clearance"
 PERSONAL_RANK = 3  # L3 and above is personal information
 ROW_KEY = "_key"
 """Column of a stable, keyed pseudonym of a row's primary key (see :func:`row_keys`)."""
+KEPT_PAGE_ROWS = 100
+"""Pages of at most this many rows are kept per table version (before masking; see :func:`_kept_page`)."""
+_LOCAL = threading.local()
 
 
 class AccessDenied(EduBrainError):
@@ -118,31 +124,74 @@ def read_dataset(
     dataset = home.catalog.dataset(dataset_id)
     purpose_id = _check_purpose(principal, purpose)
     ranks = [grant_rank(home, g.role, purpose_id) for g in principal.grants]
-    predicates = [grant_predicate(dataset, g, _schools_lookup(home), _students_lookup(home)) for g in principal.grants]
-    if not principal.grants or all(p == "FALSE" for p in predicates):
-        raise AccessDenied(
-            f"{principal.name} 无权读取数据集 {dataset.title_zh}",
-            f"{principal.name} may not read dataset {dataset.title_en}",
-            dataset=dataset.id,
-        )
+    predicates = scope_predicates(home, principal, dataset)
     lowest = min(ranks)
     _check_visible(home, dataset, [*(filters or {}), *(s.lstrip("-") for s in sort or ())], lowest)
-    read_version = home.lake.version(dataset.id) if version is None else version
-    con = duckdb.connect()
+    snaps = snapshots(home.lake)
+    snap = snaps.current(dataset.id) if version is None else snaps.at(dataset.id, version)
+    con = connection()
+    query = _Query(predicates, ranks, filters or {}, list(sort or ()), limit, offset)
     try:
-        _source_views(con, home, dataset, read_version, changed_since)
-        query = _Query(predicates, ranks, filters or {}, list(sort or ()), limit, offset)
-        frame, total = _scoped_rows(con, dataset, query)
-        retired = _retired(con, home, dataset, predicates) if changed_since is not None else []
-    finally:
-        con.close()
+        if changed_since is None:
+            source = functools.cache(lambda: _source_views(con, home, dataset, snap, None))
+            frame = _kept_page(snaps, dataset, snap, query, lambda: _page(source(), dataset, query))
+            total = _total(snaps, dataset, query, frame.height, snap, source)
+            retired = []
+        else:
+            _source_views(con, home, dataset, snap, changed_since)
+            frame = _page(con, dataset, query)
+            total = _total(snaps, dataset, query, frame.height, None, lambda: con)
+            retired = _retired(con, home, dataset, predicates)
+    except duckdb.Error:
+        drop_connection()
+        raise
     keys = row_keys(home, dataset, frame) if row_key or changed_since is not None else None
     frame, masked, withheld, unmasked = _mask(home, dataset, frame, lowest)
     if keys is not None:
         frame = frame.with_columns(keys.alias(ROW_KEY))
     if audit and unmasked and frame.height:
         _audit_unmasked(home, principal, dataset, unmasked, frame.height, purpose_id)
-    return ReadResult(frame.to_arrow(), total, masked, withheld, unmasked, purpose_id, read_version, retired)
+    return ReadResult(frame.to_arrow(), total, masked, withheld, unmasked, purpose_id, snap.version, retired)
+
+
+def scope_predicates(home: Home, principal: Principal, dataset: Dataset) -> list[str]:
+    """The row scope of each grant of ``principal`` on ``dataset``, as SQL predicates.
+
+    Raises:
+        AccessDenied: no grant of the principal can see any row of the dataset.
+    """
+    lookups = (_schools_lookup(home), _students_lookup(home))
+    predicates = [grant_predicate(dataset, g, *lookups) for g in principal.grants]
+    if not principal.grants or all(p == "FALSE" for p in predicates):
+        raise AccessDenied(
+            f"{principal.name} 无权读取数据集 {dataset.title_zh}",
+            f"{principal.name} may not read dataset {dataset.title_en}",
+            dataset=dataset.id,
+        )
+    return predicates
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """This thread's DuckDB connection for reads (in memory; Parquet footers cached across reads).
+
+    Each thread has its own database, so the views one read creates are never
+    seen by another thread's read. Opening a connection costs more than a
+    small read; it is kept for the thread's life.
+    """
+    con: duckdb.DuckDBPyConnection | None = getattr(_LOCAL, "con", None)
+    if con is None:
+        con = duckdb.connect(config={"threads": 1})
+        con.execute("set parquet_metadata_cache = true")
+        _LOCAL.con = con
+    return con
+
+
+def drop_connection() -> None:
+    """Close this thread's read connection (after an error; the next read opens a fresh one)."""
+    con: duckdb.DuckDBPyConnection | None = getattr(_LOCAL, "con", None)
+    _LOCAL.con = None
+    if con is not None:
+        con.close()
 
 
 def _check_visible(home: Home, dataset: Dataset, names: list[str], lowest: int) -> None:
@@ -192,28 +241,29 @@ class _Query:
     offset: int
 
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, dataset: Dataset, files: list[str]) -> None:
+def register_view(con: duckdb.DuckDBPyConnection, name: str, dataset: Dataset, files: Sequence[str]) -> None:
+    """Create (or replace) the view ``name`` of the rows in ``files`` (an empty table in the lake schema if none)."""
     if files:
-        con.execute(f"create view {name} as select * from read_parquet({parquet_list(files)})")
+        con.execute(f"create or replace view {name} as select * from read_parquet({parquet_list(files)})")
     else:
         con.register(f"{name}_empty", lake_schema(dataset).empty_table())
-        con.execute(f"create view {name} as select * from {name}_empty")
+        con.execute(f"create or replace view {name} as select * from {name}_empty")
 
 
 def _source_views(
-    con: duckdb.DuckDBPyConnection, home: Home, dataset: Dataset, version: int | None, since: int | None
-) -> None:
-    """Create the view ``t`` of the rows to read: a version's rows, or only those written after ``since``.
+    con: duckdb.DuckDBPyConnection, home: Home, dataset: Dataset, snap: TableSnapshot, since: int | None
+) -> duckdb.DuckDBPyConnection:
+    """Create the view ``t`` of the rows to read, a version's rows or only those written after ``since``; return ``con``.
 
     For changes, ``added`` and ``removed`` are the rows of the data files the
     later version has and the earlier one has not, and the reverse (Delta
     files are immutable). A row copied unchanged into a rewritten file keeps
     its ``_batch_id``, so it is dropped from ``t`` by the anti-join.
     """
-    files = home.lake.files(dataset.id, version) if version is not None else []
     if since is None:
-        _register(con, "t", dataset, files)
-        return
+        register_view(con, "t", dataset, snap.files)
+        return con
+    version = snap.version
     if version is None or since > version or since < 0:
         raise LakeError(
             f"数据集 {dataset.id} 没有版本 {since}（当前版本 {version}）",
@@ -221,34 +271,99 @@ def _source_views(
             dataset=dataset.id,
             version=since,
         )
-    old = home.lake.files(dataset.id, since)
-    _register(con, "added", dataset, sorted(set(files) - set(old)))
-    _register(con, "removed", dataset, sorted(set(old) - set(files)))
+    old = snapshots(home.lake).at(dataset.id, since).files
+    register_view(con, "added", dataset, sorted(set(snap.files) - set(old)))
+    register_view(con, "removed", dataset, sorted(set(old) - set(snap.files)))
     same = " and ".join(f'a."{k}" = r."{k}"' for k in [*dataset.primary_key, "_batch_id"])
-    con.execute(f"create view t as select a.* from added a anti join removed r on {same}")
+    con.execute(f"create or replace view t as select a.* from added a anti join removed r on {same}")
+    return con
 
 
-def _scoped_rows(con: duckdb.DuckDBPyConnection, dataset: Dataset, query: _Query) -> tuple[pl.DataFrame, int]:
-    """Rows of ``t`` inside any grant's scope, each with the highest clearance of the grants that cover it."""
+def _page(con: duckdb.DuckDBPyConnection, dataset: Dataset, query: _Query) -> pl.DataFrame:
+    """The page of rows of ``t`` inside any grant's scope, each with the highest clearance of the grants covering it.
+
+    DuckDB answers ``order by … limit`` with a top-N, so only the page's rows are sorted and handed over.
+    """
     clearance = (
         "greatest("
         + ", ".join(f"case when {p} then {r} else 0 end" for p, r in zip(query.predicates, query.ranks, strict=True))
         + ", 0)"
     )
-    where, params = _filter_sql(dataset, query.filters)
+    where, params = filter_sql(dataset, query.filters)
     wanted = [(s.lstrip("-"), " desc" if s.startswith("-") else "") for s in query.sort]
     wanted += [(k, "") for k in dataset.primary_key if k not in {name for name, _ in wanted}]
     order = ", ".join(f'"{name}"{direction}' for name, direction in wanted)
     page = f" limit {int(query.limit)} offset {int(query.offset)}" if query.limit is not None else ""
     sql = (
-        f"select * exclude (__any), count(*) over () as __total from "
-        f"(select *, {clearance} as {CLEARANCE}, ({' or '.join(query.predicates)}) as __any from t) "
-        f"where __any {where} order by {order}{page}"
+        f"select *, {clearance} as {CLEARANCE} from t "
+        f"where ({' or '.join(query.predicates)}) {where} order by {order}{page}"
     )
     frame = pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
     assert isinstance(frame, pl.DataFrame)
-    total = int(frame.get_column("__total")[0]) if frame.height else 0
-    return frame.drop("__total"), total
+    return frame
+
+
+def _kept_page(
+    snaps: Snapshots, dataset: Dataset, snap: TableSnapshot, query: _Query, read: Callable[[], pl.DataFrame]
+) -> pl.DataFrame:
+    """The page ``read()`` returns, kept per table version and query when it has at most :data:`KEPT_PAGE_ROWS` rows.
+
+    What is kept is the scoped page before masking, keyed by everything it
+    depends on (version, every grant's predicate and clearance, filters,
+    sort, page), so it is served only to a read that would get exactly those
+    rows; masking and the audit are done by every read, as for a fresh page.
+    """
+    if query.limit is None or query.limit > KEPT_PAGE_ROWS:
+        return read()
+    filters = tuple(
+        sorted((k, tuple(map(str, v)) if isinstance(v, (list, tuple)) else str(v)) for k, v in query.filters.items())
+    )
+    key = (
+        "page",
+        snap.version,
+        tuple(query.predicates),
+        tuple(query.ranks),
+        filters,
+        tuple(query.sort),
+        query.limit,
+        query.offset,
+    )
+    return snaps.memo((dataset.id,), key, read)
+
+
+def _total(
+    snaps: Snapshots,
+    dataset: Dataset,
+    query: _Query,
+    got: int,
+    snap: TableSnapshot | None,
+    source: Callable[[], duckdb.DuckDBPyConnection],
+) -> int:
+    """Rows of ``t`` in scope matching the filters, over all pages.
+
+    Known without a query when the page was not full; from the Parquet
+    footers when every row is visible and nothing is filtered; otherwise one
+    ``count(*)`` over ``source()``'s ``t``, kept per table version, scope and
+    filters (``snap`` None: a read of changes, counted each time).
+    """
+    if query.limit is None:
+        return got
+    if 0 < got < query.limit or (got == 0 and query.offset == 0 and query.limit > 0):
+        return query.offset + got
+    everything = not query.filters and all(p == "TRUE" for p in query.predicates)
+    if snap is not None and everything and snap.version is not None and snap == snaps.current(dataset.id):
+        return snaps.rows(dataset.id)
+    where, params = filter_sql(dataset, query.filters)
+    sql = f"select count(*) from t where ({' or '.join(query.predicates)}) {where}"
+
+    def count() -> int:
+        found = source().execute(sql, params).fetchone()
+        return int(found[0]) if found else 0
+
+    if snap is None:
+        return count()
+    key = ("count", snap.version, sql, tuple(map(str, params)))
+    return snaps.memo((dataset.id,), key, count)
 
 
 def _retired(con: duckdb.DuckDBPyConnection, home: Home, dataset: Dataset, predicates: list[str]) -> list[str]:
@@ -275,38 +390,36 @@ def _check_purpose(principal: Principal, purpose: str | None) -> str | None:
     return found.id
 
 
-def _schools_lookup(home: Home):  # type: ignore[no-untyped-def]
-    def schools_of(district: str) -> list[str]:
-        schools = home.lake.read(home.catalog.dataset("schools"), columns=["school_code", "district_code"])
-        return [
-            s
-            for s, d in zip(*(schools.column(c).to_pylist() for c in schools.column_names), strict=True)
-            if d == district
-        ]
-
-    return schools_of
+def _schools_lookup(home: Home) -> Lookup:
+    return _stored_lookup(home, "schools", "school_code", "district_code")
 
 
-def _students_lookup(home: Home):  # type: ignore[no-untyped-def]
-    def students_of(class_ids: str) -> list[str]:
-        files = home.lake.files("students")
-        wanted = [c for c in class_ids.split(",") if c]
+def _students_lookup(home: Home) -> Lookup:
+    return _stored_lookup(home, "students", "student_id", "class_id")
+
+
+def _stored_lookup(home: Home, dataset_id: str, column: str, by: str) -> Lookup:
+    """``column`` of the stored rows of ``dataset_id`` whose ``by`` is one of the comma-separated values asked.
+
+    Kept per state of the table (:meth:`~edubrain.store.snapshots.Snapshots.memo`): a district's schools and a
+    teacher's pupils are looked up once per lake version, not once per read.
+    """
+    snaps = snapshots(home.lake)
+
+    def lookup(values: str) -> list[str]:
+        wanted = sorted({v for v in values.split(",") if v})
+        files = snaps.current(dataset_id).files
         if not files or not wanted:
             return []
-        con = duckdb.connect()
-        try:
-            rows = con.sql(
-                f"select student_id from read_parquet({parquet_list(files)}) where class_id in (select unnest(?))",
-                params=[wanted],
-            ).fetchall()
-        finally:
-            con.close()
-        return [r[0] for r in rows]
+        sql = f'select distinct "{column}" from read_parquet({parquet_list(files)}) where "{by}" in (select unnest(?))'
+        found = connection().execute(sql, [wanted]).fetchall()
+        return sorted(str(r[0]) for r in found)
 
-    return students_of
+    return lambda values: snaps.memo((dataset_id,), ("lookup", column, by, values), lambda: lookup(values))
 
 
-def _filter_sql(dataset: Dataset, filters: dict[str, Any]) -> tuple[str, list[Any]]:
+def filter_sql(dataset: Dataset, filters: dict[str, Any]) -> tuple[str, list[Any]]:
+    """``and …`` conditions (parameters apart) for equality filters; a list or tuple value means any of."""
     parts: list[str] = []
     params: list[Any] = []
     for name, value in filters.items():  # names checked by _check_visible
@@ -325,6 +438,7 @@ def _mask(
     """Mask or withhold, row by row (vectorised), each field above that row's clearance."""
     masked, withheld, unmasked, exprs = [], [], [], []
     clearance = pl.col(CLEARANCE)
+    top = int(frame.select(clearance.max()).item() or 0) if frame.height else 0  # the widest clearance of any row
     for spec in dataset.fields:
         rank = level_rank(home, spec.classification)
         col = pl.col(spec.name)
@@ -341,7 +455,7 @@ def _mask(
         else:
             exprs.append(pl.when(clearance >= rank).then(col).otherwise(None).alias(spec.name))
             withheld.append(spec.name)
-        if rank >= PERSONAL_RANK and frame.height and frame.filter(clearance >= rank).height:
+        if PERSONAL_RANK <= rank <= top:  # some row shows it unmasked
             unmasked.append(spec.name)
     lineage = [c for c in frame.columns if c.startswith("_") and c != CLEARANCE and not c.startswith("__")]
     out = frame.select(*exprs, *[pl.col(c) for c in lineage])

@@ -1,11 +1,13 @@
 """The cockpit's numbers: computed once per lake version and kept until the lake or the batches change.
 
-The counts read only columns that identify nobody: school codes, school
-years and registration status codes (no field the catalog marks as personal
-identifying data, nothing at L4), and no value leaves the aggregate; what a
-user is shown is still filtered by the user's scope
-(:func:`edubrain.analytics.indicators.in_scope`). Reading rows of people
-is done only by :func:`edubrain.governance.readpath.read_dataset`.
+The counts come through the governance door,
+:func:`edubrain.governance.aggregates.count_rows`, as the platform's own
+principal :data:`COCKPIT` (the city's node role: city scope, clearance L3,
+never unmasks): grouped only by school codes, school years and registration
+status codes (it refuses identifying and L4 fields), and nothing but counts
+leaves the lake. What a user is shown is then filtered by the user's scope
+(:func:`edubrain.analytics.indicators.in_scope`). Reading rows of people is
+done only by :func:`edubrain.governance.readpath.read_dataset`.
 """
 
 from __future__ import annotations
@@ -23,13 +25,15 @@ from sqlalchemy import func, select
 
 from edubrain.analytics import indicators
 from edubrain.exchange.status import BATCH_SCHEMA
-from edubrain.governance.identity import Principal
+from edubrain.governance.aggregates import COUNT, check_countable, count_rows
+from edubrain.governance.identity import Grant, Principal
 from edubrain.governance.policy import role
-from edubrain.governance.readpath import ReadResult, grant_rank, level_rank, read_dataset
+from edubrain.governance.readpath import AccessDenied, ReadResult, grant_rank, level_rank, read_dataset
 from edubrain.home import Home
 from edubrain.store.db import session_scope
 from edubrain.store.models import SubmissionBatch
 from edubrain.store.orgs import CITY_CODE
+from edubrain.store.snapshots import snapshots, table_stamp
 
 SOURCES = {
     "schools": ["school_code", "name", "district_code"],
@@ -37,8 +41,9 @@ SOURCES = {
     "teachers": ["school_code"],
     "classes": ["school_code", "school_year"],
 }
-"""The lake columns the indicators read: none identifies a person (checked by :func:`aggregate_only`)."""
-SENSITIVE_RANK = 4
+"""The lake columns the indicators count by: none identifies a person (checked by :func:`count_rows`)."""
+COCKPIT = Principal(id="system:cockpit", name="驾驶舱 cockpit", grants=(Grant("node", CITY_CODE, "city"),), kind="node")
+"""The platform's own principal for the cockpit's counts: the city's node (city scope, clearance L3, no unmasking)."""
 _WIDTH = {"city": 0, "district": 1, "school": 2}
 T = TypeVar("T")
 
@@ -124,12 +129,14 @@ class IndicatorCache:
 
 
 def stored_rows(home: Home, dataset_id: str, version: int | None = None) -> pl.DataFrame:
-    """Rows of ``dataset_id`` per school (only the non-personal ``school_code`` column is read)."""
-    dataset = home.catalog.dataset(dataset_id)
-    aggregate_only(home, dataset_id, ["school_code"])
-    table = pl.from_arrow(home.lake.read(dataset, version=version, columns=["school_code"]))
-    assert isinstance(table, pl.DataFrame)
-    return table.group_by("school_code").agg(pl.len().cast(pl.Int64).alias("rows"))
+    """``school_code``, ``rows``: rows of ``dataset_id`` per school, counted through governance."""
+    return count_rows(home, COCKPIT, dataset_id, ["school_code"], version=version)
+
+
+def unit_rows(counts: pl.DataFrame) -> pl.DataFrame:
+    """One row per counted row (the ``rows`` column expanded), so functions that count rows apply to counts."""
+    columns = [c for c in counts.columns if c != COUNT]
+    return counts.select(pl.col(columns).repeat_by(pl.col(COUNT))).explode(columns)
 
 
 def watched(home: Home) -> list[str]:
@@ -150,35 +157,30 @@ def status_dataset(dataset_id: str, home: Home) -> bool:
 
 
 def _state_key(home: Home) -> tuple[Any, ...]:
-    stamps: list[int | None] = []
-    for dataset_id in watched(home):
-        log = home.lake.table_path(dataset_id) / "_delta_log"
-        try:
-            stamps.append(log.stat().st_mtime_ns)
-        except FileNotFoundError:
-            stamps.append(None)
+    stamps = [table_stamp(home.lake, dataset_id) for dataset_id in watched(home)]
     with session_scope(home.engine) as db:
         count, last = db.execute(select(func.count(SubmissionBatch.id), func.max(SubmissionBatch.finished_at))).one()
     return (str(home.lake.root), *stamps, count, str(last))
 
 
 def aggregate_only(home: Home, dataset_id: str, columns: list[str]) -> None:
-    """Refuse to count over a column that identifies a person (``pii`` set) or is sensitive (L4)."""
-    dataset = home.catalog.dataset(dataset_id)
-    for name in columns:
-        spec = dataset.field(name)
-        if spec.pii is not None or home.catalog.levels[spec.classification].rank >= SENSITIVE_RANK:
-            raise ValueError(f"{dataset_id}.{name} identifies a person: read it through read_dataset")
+    """Refuse to count over a column that identifies a person (``pii`` set) or is sensitive (L4).
+
+    The rule of :func:`~edubrain.governance.aggregates.check_countable` at the cockpit's clearance.
+    """
+    clearance = grant_rank(home, COCKPIT.grants[0].role, None)
+    try:
+        check_countable(home, home.catalog.dataset(dataset_id), columns, clearance)
+    except AccessDenied as exc:
+        raise ValueError(f"{exc.en}: read it through read_dataset") from exc
 
 
 def compute_snapshot(home: Home) -> Snapshot:
-    """Read the non-personal columns and the batches, and compute every organisation's indicators."""
-    tables = {}
-    for dataset_id, columns in SOURCES.items():
-        dataset = home.catalog.dataset(dataset_id)
-        aggregate_only(home, dataset_id, columns)
-        tables[dataset_id] = home.lake.read(dataset, columns=columns)
-    counts = indicators.school_counts(tables["schools"], tables["students"], tables["teachers"], tables["classes"])
+    """Count the rows per school through governance, read the batches, and compute every organisation's indicators."""
+    schools = pl.from_arrow(read_dataset(home, COCKPIT, "schools").table.select(SOURCES["schools"]))
+    assert isinstance(schools, pl.DataFrame)
+    counted = {d: unit_rows(count_rows(home, COCKPIT, d, by)) for d, by in SOURCES.items() if d != "schools"}
+    counts = indicators.school_counts(schools, counted["students"], counted["teachers"], counted["classes"])
     batches = read_batches(home)
     districts = pl.DataFrame(
         [
@@ -188,7 +190,7 @@ def compute_snapshot(home: Home) -> Snapshot:
         ]
     )
     table = indicators.indicator_table(counts, indicators.open_error_counts(batches), districts, CITY_CODE)
-    versions = {d: home.lake.version(d) for d in watched(home)}
+    versions = {d: snapshots(home.lake).current(d).version for d in watched(home)}
     return Snapshot(table=table, batches=batches, versions=versions, computed_at=time.time())
 
 
@@ -216,20 +218,12 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def log_stamp(home: Home, dataset_id: str) -> int | None:
-    """The modification time of a lake table's Delta log (None when the table does not exist yet)."""
-    try:
-        return (home.lake.table_path(dataset_id) / "_delta_log").stat().st_mtime_ns
-    except FileNotFoundError:
-        return None
-
-
 class DerivedCache:
     """Values computed from lake tables (derived datasets, forecast inputs), kept while those tables are unchanged.
 
     Each value is keyed by the caller's key and the Delta log state of the
     tables it was computed from, so a new version of any of them computes it
-    anew (the check is one ``stat`` per table). Least recently used values are
+    anew (the check is each table's log stamp, a listing and two ``stat`` calls). Least recently used values are
     dropped beyond ``size``.
     """
 
@@ -249,7 +243,7 @@ class DerivedCache:
         keep: Callable[[T], bool] = lambda _: True,
     ) -> T:
         """The value of ``compute()`` for ``key`` as of the current state of ``tables`` (kept if ``keep(value)``)."""
-        full = (str(home.lake.root), tables, key, tuple(log_stamp(home, d) for d in tables))
+        full = (str(home.lake.root), tables, key, tuple(table_stamp(home.lake, d) for d in tables))
         with self._lock:
             if full in self._values:
                 self._values.move_to_end(full)
@@ -280,16 +274,18 @@ def shared_read(
     personal information unmasked is never kept (it is read, and audited, anew).
     """
     dataset = home.catalog.dataset(dataset_id)
+    tables: tuple[str, ...] = (dataset_id,)
     if dataset.sharing == "unconditional":
         top = max(level_rank(home, f.classification) for f in dataset.fields)
         ranks = [min(grant_rank(home, g.role, None), top) for g in principal.grants]
         who: tuple[Any, ...] = (min(ranks, default=0), max(ranks, default=0))
     else:
         who = tuple(sorted((g.role, g.org_code, g.org_level, g.refs) for g in principal.grants))
+        tables = (dataset_id, "schools", "students")  # the row scope reads a district's schools, a class's pupils
     key = ("read", dataset_id, who, tuple(sorted((filters or {}).items())))
     return cache.get(
         home,
-        (dataset_id,),
+        tables,
         key,
         lambda: read_dataset(home, principal, dataset_id, filters=filters),
         keep=lambda result: not result.unmasked_personal,

@@ -4,8 +4,10 @@ Every read goes through :func:`~edubrain.governance.readpath.read_dataset`
 the first time. Its result is kept only when nothing in it needed an audit
 record (no personal field shown unmasked, no purpose): such a result is the
 same for every principal with the same grants while the tables it depends
-on are unchanged, so it may be served again. A read that shows personal
-information unmasked is never cached: each one is read, and audited, anew.
+on are unchanged (their Delta log stamps, :func:`~edubrain.store.snapshots.table_stamp`), so it may be
+served again. A read that shows personal information unmasked is never
+cached: each one is read, and audited, anew (the audit is written by
+``read_dataset`` itself, so no path through this cache can skip it).
 """
 
 from __future__ import annotations
@@ -17,16 +19,10 @@ from typing import Any
 from edubrain.governance.identity import Principal
 from edubrain.governance.readpath import ReadResult, read_dataset
 from edubrain.home import Home
+from edubrain.store.snapshots import table_stamp
 
 SCOPE_TABLES = ("schools", "students")
 """Tables the row scope itself reads (a district's schools, a teacher's pupils)."""
-
-
-def _log_stamp(home: Home, dataset_id: str) -> int | None:
-    try:
-        return (home.lake.table_path(dataset_id) / "_delta_log").stat().st_mtime_ns
-    except FileNotFoundError:
-        return None
 
 
 class PageCache:
@@ -47,7 +43,7 @@ class PageCache:
         self, home: Home, principal: Principal, dataset_id: str, filters: dict[str, str], limit: int, offset: int
     ) -> ReadResult:
         """One page of ``dataset_id`` for ``principal``, from the cache when it holds nothing personal unmasked."""
-        stamps = tuple(_log_stamp(home, d) for d in (dataset_id, *SCOPE_TABLES))
+        stamps = tuple(table_stamp(home.lake, d) for d in (dataset_id, *SCOPE_TABLES))
         grants = tuple(sorted((g.role, g.org_code, g.org_level, g.refs) for g in principal.grants))
         key = (str(home.lake.root), dataset_id, grants, tuple(sorted(filters.items())), limit, offset, stamps)
         with self._lock:

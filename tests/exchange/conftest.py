@@ -13,6 +13,7 @@ import pytest
 
 from edubrain.catalog import Catalog
 from edubrain.exchange.readers import read_source
+from edubrain.exchange.rules import unmatched_in
 from edubrain.exchange.validate import Validation, validate
 from tests.conftest import CLASS, OTHER_SCHOOL, SCHOOL, STUDENT_HEADERS, national_id, write_csv
 
@@ -146,7 +147,7 @@ def check(tmp_path: Path, catalog: Catalog) -> Validator:
             read_source(path),
             dataset,
             catalog,
-            keys=keys,
+            keys=unmatched_in(keys),
             allowed_orgs=allowed_orgs,
             org_label="test org",
             today=today or dt.date(2025, 10, 1),

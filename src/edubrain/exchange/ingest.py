@@ -24,6 +24,7 @@ import pyarrow as pa
 from sqlalchemy import select
 
 from edubrain.catalog.models import Dataset
+from edubrain.exchange import derive
 from edubrain.exchange.readers import ROW_COLUMN, SourceTable, read_source
 from edubrain.exchange.report import SubmissionReport, group_problems
 from edubrain.exchange.validate import Validation, validate
@@ -116,6 +117,8 @@ class Exchange:
     def __exit__(self, *exc: object) -> None:
         self.index = None
         self._stack.close()
+        if exc[0] is None:
+            derive.after_session(self.home)  # recompute derived datasets made stale in this session
 
     def submit(
         self,
@@ -139,7 +142,7 @@ class Exchange:
             source,
             dataset,
             home.catalog,
-            keys=index.keys,
+            keys=index.unmatched,
             allowed_orgs=allowed,
             org_label=f"{org.name_zh}（{org.code}）",
         )

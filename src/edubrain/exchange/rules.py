@@ -27,6 +27,14 @@ from edubrain.exchange.readers import ROW_COLUMN
 KeyLookup = Callable[[str, list[str]], pl.DataFrame | None]
 """(dataset, fields) -> the stored distinct key values, or None if the dataset has no rows yet."""
 
+Unmatched = Callable[[str, list[str], pl.DataFrame], pl.DataFrame]
+"""(dataset, fields, candidates) -> the candidate rows that match no stored row of ``dataset``.
+
+``candidates`` has one column per name in ``fields`` (distinct, complete
+values); the store answers with the ones it does not hold, so only the
+(usually empty) misses travel back, never the stored keys.
+"""
+
 _OPS: dict[str, Callable[[pl.Expr, pl.Expr], pl.Expr]] = {
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,
@@ -199,22 +207,26 @@ def duplicate_keys(dataset: Dataset, headers: dict[str, str]) -> list[Check]:
     ]
 
 
-def reference(rule: ReferenceRule, headers: dict[str, str], keys: KeyLookup) -> list[Check]:
-    """Rows whose non-empty reference fields match no stored row of the target dataset."""
-    stored = keys(rule.dataset, rule.to)
-    if stored is None or stored.is_empty():
-        known = pl.Series([], dtype=pl.String)
-    else:
-        known = stored.select(_joined_key([pl.col(t) for t in rule.to])).to_series()
-    key = _joined_key([pl.col(f) for f in rule.fields])
+def reference(rule: ReferenceRule, headers: dict[str, str], unmatched: Unmatched, frame: pl.DataFrame) -> list[Check]:
+    """Rows of ``frame`` whose non-empty reference fields match no stored row of the target dataset."""
     complete = pl.all_horizontal(pl.col(f).is_not_null() for f in rule.fields)
+    candidates = (
+        frame.lazy()
+        .filter(complete)
+        .select([pl.col(f).alias(t) for f, t in zip(rule.fields, rule.to, strict=True)])
+        .unique()
+        .collect()
+    )
+    missing = unmatched(rule.dataset, list(rule.to), candidates) if candidates.height else candidates
+    absent = missing.select(_joined_key([pl.col(t) for t in rule.to])).to_series()
+    key = _joined_key([pl.col(f) for f in rule.fields])
     shown = pl.concat_str([pl.col(f).cast(pl.String) for f in rule.fields], separator="|")
     h = _header(headers, rule.fields[0])
     title_zh = rule.title_zh or f"须存在于数据集 {rule.dataset}"
     title_en = rule.title_en or f"must exist in dataset {rule.dataset}"
     return [
         row_check(
-            complete & ~key.is_in(known.implode()),
+            complete & key.is_in(absent.implode()),
             field=rule.fields[0],
             column=h,
             rule="reference",
@@ -223,6 +235,19 @@ def reference(rule: ReferenceRule, headers: dict[str, str], keys: KeyLookup) -> 
             en=fmt(f"{title_en}: {rule.dataset} has no {{}}", shown),
         )
     ]
+
+
+def unmatched_in(keys: KeyLookup) -> Unmatched:
+    """An :data:`Unmatched` over a lookup that returns every stored key (an in-memory store, a test's fake)."""
+
+    def unmatched(dataset: str, fields: list[str], candidates: pl.DataFrame) -> pl.DataFrame:
+        stored = keys(dataset, fields)
+        if stored is None or stored.is_empty():
+            return candidates
+        joined = _joined_key([pl.col(f) for f in fields])
+        return candidates.filter(~joined.is_in(stored.select(joined).to_series().implode()))
+
+    return unmatched
 
 
 def _joined_key(columns: list[pl.Expr]) -> pl.Expr:

@@ -54,6 +54,8 @@ class Validation:
     def accepted(self) -> pl.DataFrame:
         """The rows with no problem."""
         bad = self.problems.get_column("row").drop_nulls().unique()
+        if bad.is_empty():
+            return self.rows  # a clean file: no copy
         return self.rows.filter(~pl.col(ROW_COLUMN).cast(pl.Int64).is_in(bad.implode()))
 
 
@@ -62,7 +64,7 @@ def validate(
     dataset: Dataset,
     catalog: Catalog,
     *,
-    keys: rules.KeyLookup,
+    keys: rules.Unmatched,
     allowed_orgs: Sequence[str] | None = None,
     org_label: str = "",
     today: dt.date | None = None,
@@ -73,7 +75,7 @@ def validate(
         source: The submitted table, as read.
         dataset: The catalog dataset it is submitted to.
         catalog: The catalog (code tables).
-        keys: Looks up stored key values for reference rules.
+        keys: Finds the referenced values that are not stored, for reference rules.
         allowed_orgs: Values of the dataset's organisation field the
             submitter may send; None for no limit (the city).
         org_label: The submitting organisation, for messages.
@@ -87,7 +89,7 @@ def validate(
         spec = dataset.field(name)
         table = catalog.code_tables.get(spec.code_table) if spec.code_table else None
         checks += field_checks(spec, headers[name], table)
-    checks += _rule_checks(dataset, catalog, headers, keys, today or dt.date.today())
+    checks += _rule_checks(dataset, catalog, headers, keys, work, today or dt.date.today())
     if allowed_orgs is not None and dataset.org_field in mapping.columns:
         checks.append(_scope_check(dataset, headers[dataset.org_field], allowed_orgs, org_label))
     parts = [*_header_problems(mapping, dataset), *evaluate(work, checks)]
@@ -99,21 +101,29 @@ def validate(
 
 def _working_frame(source: SourceTable, dataset: Dataset, mapping: HeaderMapping, catalog: Catalog) -> pl.DataFrame:
     """``__row``, ``raw__<field>`` (trimmed text) and ``<field>`` (typed) for every catalog field."""
-    raw_cols = []
+    stripped, missing = [], []
     for spec in dataset.fields:
         if spec.name in mapping.columns:
             position = mapping.columns[spec.name][0]
-            text = pl.col(f"c{position}").str.strip_chars()
-            raw_cols.append(pl.when(text == "").then(None).otherwise(text).alias(raw(spec.name)))
+            stripped.append(pl.col(f"c{position}").str.strip_chars().alias(raw(spec.name)))
         else:
-            raw_cols.append(pl.lit(None, pl.String).alias(raw(spec.name)))
-    frame = source.frame.select(pl.col(ROW_COLUMN), *raw_cols)
+            missing.append(pl.lit(None, pl.String).alias(raw(spec.name)))
+    present = [raw(name) for name in mapping.columns]
     typed = [
         parse_expr(spec, catalog.code_tables.get(spec.code_table) if spec.code_table else None).alias(spec.name)
         for spec in dataset.fields
     ]
+    # one plan: trim, then empty text to null (on the trimmed column, cheaper than testing the trim twice), then types
+    frame = (
+        source.frame.lazy()
+        .select(pl.col(ROW_COLUMN), *stripped, *missing)
+        .with_columns(pl.when(pl.col(c).str.len_bytes() == 0).then(None).otherwise(pl.col(c)).alias(c) for c in present)
+        .select(pl.col(ROW_COLUMN), *[pl.col(raw(spec.name)) for spec in dataset.fields])
+        .with_columns(typed)
+        .collect()
+    )
     dates = [spec.name for spec in dataset.fields if spec.type == "date"]
-    frame = reparse_dates(frame.with_columns(typed), dates)
+    frame = reparse_dates(frame, dates)
     checked = [spec.name for spec in dataset.fields if spec.check_digit == "gb11643"]
     return frame.with_columns([gb11643_valid(frame.get_column(name)).alias(check_column(name)) for name in checked])
 
@@ -168,13 +178,14 @@ def _rule_checks(
     dataset: Dataset,
     catalog: Catalog,
     headers: dict[str, str],
-    keys: rules.KeyLookup,
+    keys: rules.Unmatched,
+    work: pl.DataFrame,
     today: dt.date,
 ) -> list[Check]:
     out = rules.duplicate_keys(dataset, headers)
     for rule in dataset.rules:
         if isinstance(rule, ReferenceRule):
-            out += rules.reference(rule, headers, keys)
+            out += rules.reference(rule, headers, keys, work)
         elif isinstance(rule, IdBirthDateRule):
             out += rules.id_birth_date(rule, headers)
         elif isinstance(rule, IdSexRule):

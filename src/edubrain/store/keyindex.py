@@ -17,12 +17,15 @@ from pathlib import Path
 from types import TracebackType
 
 import duckdb
+import numpy as np
 import polars as pl
 import pyarrow as pa
 
 from edubrain.catalog.models import Dataset, ReferenceRule
 from edubrain.catalog.registry import Catalog
 from edubrain.store.lake import Lake
+
+_STATUS = pa.array(["new", "changed", "same"], pa.string())
 
 
 def _q(name: str) -> str:
@@ -146,12 +149,38 @@ class KeyIndex:
         cols = ", ".join(_q(f) for f in fields)
         return pl.from_arrow(self.con.sql(f"select distinct {cols} from {_q(dataset_id)}").to_arrow_table())  # type: ignore[return-value]
 
+    def unmatched(self, dataset_id: str, fields: Sequence[str], candidates: pl.DataFrame) -> pl.DataFrame:
+        """The rows of ``candidates`` (columns named as ``fields``) that match no stored row of the dataset.
+
+        The anti-join runs inside DuckDB against the index table, so a batch
+        costs a hash join over its own values and only the misses (usually
+        none) come back, however large the stored dataset is. Values are
+        compared as text, as a submitted file states them.
+        """
+        dataset = self.catalog.dataset(dataset_id)
+        self.sync(dataset)
+        if self._stored_version(dataset_id) is None or candidates.is_empty():
+            return candidates
+        on = " and ".join(f"cast(c.{_q(f)} as varchar) = cast(s.{_q(f)} as varchar)" for f in fields)
+        self.con.register("candidates", candidates.select(list(fields)).to_arrow())
+        try:
+            missing = self.con.sql(
+                f"select c.* from candidates c where not exists (select 1 from {_q(dataset_id)} s where {on})"
+            ).to_arrow_table()
+        finally:
+            self.con.unregister("candidates")
+        return pl.DataFrame(pl.from_arrow(missing)).cast(candidates.select(list(fields)).schema)
+
     def schools_of(self, district_code: str) -> list[str]:
         """School codes of the stored schools of a district."""
-        rows = self.keys("schools", ["school_code", "district_code"])
-        if rows is None:
+        dataset = self.catalog.dataset("schools")
+        self.sync(dataset)
+        if self._stored_version(dataset.id) is None:
             return []
-        return rows.filter(pl.col("district_code") == district_code).get_column("school_code").to_list()
+        rows = self.con.execute(
+            f"select school_code from {_q(dataset.id)} where district_code = ? order by school_code", [district_code]
+        ).fetchall()
+        return [str(code) for (code,) in rows]
 
     def diff(
         self, dataset: Dataset, incoming: pa.Table, retire_scope: Sequence[str] | None, retire: bool
@@ -173,22 +202,20 @@ class KeyIndex:
         key = dataset.primary_key
         on = " and ".join(f"i.{_q(k)} = s.{_q(k)}" for k in key)
         exists = self._stored_version(dataset.id) is not None
-        self.con.register("inc", incoming)
+        n = incoming.num_rows
+        self.con.register("inc", incoming.append_column("__i", pa.array(np.arange(n, dtype=np.int64))))
         try:
             if not exists:
-                status = pa.array(["new"] * incoming.num_rows, pa.string())
-                return status, pa.table({k: pa.array([], incoming.schema.field(k).type) for k in key})
-            status = (
-                self.con.sql(
-                    f"""select case when s.{_q(key[0])} is null then 'new'
-                                when s._row_hash = i._row_hash then 'same' else 'changed' end as status
-                    from (select *, row_number() over () as __i from inc) i
-                    left join {_q(dataset.id)} s on {on} order by __i"""
+                return _STATUS.take(pa.array(np.zeros(n, dtype=np.int8))), pa.table(
+                    {k: pa.array([], incoming.schema.field(k).type) for k in key}
                 )
-                .to_arrow_table()
-                .column("status")
-                .combine_chunks()
-            )
+            # only the stored keys come back (none for a batch of new rows): no sort, no per-row result
+            matched = self.con.sql(
+                f"select i.__i, s._row_hash = i._row_hash as same from inc i join {_q(dataset.id)} s on {on}"
+            ).to_arrow_table()
+            codes = np.zeros(n, dtype=np.int8)  # 0 new, 1 changed, 2 same
+            codes[matched.column("__i").to_numpy()] = np.where(matched.column("same").to_numpy(), 2, 1)
+            status = _STATUS.take(pa.array(codes))
             if not retire:
                 return status, pa.table({k: pa.array([], incoming.schema.field(k).type) for k in key})
             scope = "" if retire_scope is None else f"and s.{_q(dataset.org_field)} in (select unnest(?))"

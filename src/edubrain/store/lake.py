@@ -15,12 +15,13 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
-from deltalake import CommitProperties, DeltaTable
+from deltalake import DeltaTable
 from deltalake.exceptions import TableNotFoundError
 
 from edubrain.catalog.models import Dataset, FieldSpec
 from edubrain.errors import LakeError
 from edubrain.store import delta_append
+from edubrain.store.delta_append import parquet_list
 
 LINEAGE_FIELDS: list[pa.Field] = [
     pa.field("_batch_id", pa.string()),
@@ -39,11 +40,6 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     "boolean": pa.bool_(),
 }
 CHECKPOINT_EVERY = 50
-
-
-def parquet_list(files: list[str]) -> str:
-    """A DuckDB list literal of file paths, for ``read_parquet``."""
-    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
 
 
 def arrow_type(spec: FieldSpec) -> pa.DataType:
@@ -151,36 +147,15 @@ class Lake:
                 row. When not, and nothing is retired, the batch is a plain
                 append, which does not rewrite any stored file.
         """
-        props = CommitProperties(custom_metadata=metadata)
-        table = self._table(dataset.id)
-        version = 0 if table is None else table.version() + 1  # writers hold the lake's lock
+        path = self.table_path(dataset.id)
+        latest = delta_append.latest_version(path)  # writers hold the lake's lock
         upserts = upserts.cast(lake_schema(dataset))
-        if table is None or (delete_keys.num_rows == 0 and not replaces_stored):
-            delta_append.append(self.table_path(dataset.id), table, upserts, props)
+        if latest is None or (delete_keys.num_rows == 0 and not replaces_stored):
+            version = delta_append.append(path, latest, upserts, metadata)
         else:
-            self._merge(table, dataset, upserts, delete_keys, props)
+            key = dataset.primary_key
+            gone = pa.concat_tables([upserts.select(key), delete_keys.select(key).cast(upserts.select(key).schema)])
+            version = delta_append.rewrite(path, upserts, gone, metadata)
         if version and version % CHECKPOINT_EVERY == 0:
-            DeltaTable(str(self.table_path(dataset.id))).create_checkpoint()
+            DeltaTable(str(path)).create_checkpoint()
         return version
-
-    @staticmethod
-    def _merge(
-        table: DeltaTable, dataset: Dataset, upserts: pa.Table, delete_keys: pa.Table, props: CommitProperties
-    ) -> None:
-        key = dataset.primary_key
-        deletes = delete_keys.select(key)
-        filler = {f.name: pa.nulls(deletes.num_rows, f.type) for f in lake_schema(dataset) if f.name not in key}
-        deletes = pa.table(
-            {**{k: deletes.column(k) for k in key}, **filler}, schema=lake_schema(dataset)
-        ).append_column("_op", pa.array(["delete"] * deletes.num_rows, pa.string()))
-        source = pa.concat_tables(
-            [upserts.append_column("_op", pa.array(["upsert"] * upserts.num_rows, pa.string())), deletes]
-        )
-        predicate = " AND ".join(f"t.{k} = s.{k}" for k in key)
-        (
-            table.merge(source, predicate=predicate, source_alias="s", target_alias="t", commit_properties=props)
-            .when_matched_update_all(predicate="s._op = 'upsert'", except_cols=["_op"])
-            .when_matched_delete(predicate="s._op = 'delete'")
-            .when_not_matched_insert_all(predicate="s._op = 'upsert'", except_cols=["_op"])
-            .execute()
-        )

@@ -83,8 +83,7 @@ def fitness_tests(students: pl.DataFrame, seed: int, district_index: int, year: 
     """One row per pupil of the year's roster (catalog columns of ``fitness_tests``)."""
     rng = stream(seed, "fitness", district_index, year)
     n = students.height
-    codes = students.get_column("school").to_numpy()
-    schools, school_index = np.unique(codes, return_inverse=True)
+    school_index = (students.get_column("school").rank("dense") - 1).to_numpy()  # as np.unique's inverse, sorted
     school_shift = stream(seed, "fitness-school", district_index).normal(0, SCHOOL_SD, 100_000)[school_index]
     grade = students.get_column("grade").to_numpy().astype(np.int64) + 1
     sex = np.where(students.get_column("male").to_numpy(), 1, 2)
@@ -102,7 +101,6 @@ def fitness_tests(students: pl.DataFrame, seed: int, district_index: int, year: 
             for item, v in _items(len(idx), fit[idx], bmi_z[idx], shift + school_shift[idx], s, g, rng).items():
                 values[item][idx] = v
     exempt = rng.random(n) < EXEMPT
-    del schools
     items = [pl.Series(k, np.where(exempt, np.nan, v)).fill_nan(None) for k, v in values.items()]
     return students.select(
         "student_id", pl.col("school").alias("school_code"), "class_id", pl.col("grade_code").alias("grade"),

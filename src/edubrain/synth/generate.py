@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,7 @@ from edubrain.synth.population import DistrictModel
 from edubrain.synth.rng import stream
 from edubrain.synth.schools import city_schools
 from edubrain.synth.teachers import TeacherModel
-from edubrain.synth.writer import TableWriter, Written, as_text, headers
+from edubrain.synth.writer import TableWriter, Written, as_text, csv_lines, headers, plain_booleans
 
 YEARLY = (
     "classes",
@@ -212,25 +213,50 @@ class _SchoolFiles:
 
 
 def _write_per_school(config: SynthConfig, target: _SchoolFiles, table: pl.DataFrame, formats: dict[str, str]) -> None:
-    """One file per school; a school with no rows still sends a roster (so last year's rows retire)."""
+    """One file per school; a school with no rows still sends a roster (so last year's rows retire).
+
+    The table is put in school order and rendered as CSV once; each
+    school's file is then a slice of those lines under its own headers.
+    """
     dataset = target.writer.catalog.dataset(target.dataset)
-    texts = {chinese: as_text(table, dataset, chinese) for chinese in (False, True)}
-    parts = {k: v.partition_by("school_code", as_dict=True, maintain_order=True) for k, v in texts.items()}
+    text, bounds = _by_school(as_text(table, dataset, chinese=True))
+    plain = [code for code, file_format in formats.items() if file_format == "utf8"]
+    if plain:  # schools sending a system export (field names) spell booleans true/false
+        text = plain_booleans(text, dataset, pl.col("school_code").is_in(plain))
+    lines = csv_lines(text)
     codes = list(formats)
     for i, (code, file_format) in enumerate(formats.items()):
         chosen = file_format
         if file_format == "xlsx" and target.dataset not in config.formats.xlsx_datasets:
             chosen = "utf8-bom"
-        part = parts[chosen != "utf8"].get((code,))
-        if part is None:
-            if target.dataset not in ROSTERS:
-                continue
-            part = texts[chosen != "utf8"].clear()
+        if code not in bounds and target.dataset not in ROSTERS:
+            continue
+        start, rows = bounds.get(code, (0, 0))
+        part = text.slice(start, rows)
         relative = f"{target.district.code}/{code}/{target.year}-{target.dataset}"
         if config.dirty and target.rng.random() < config.dirty:
             _write_dirty(target, part, relative, chosen, code, codes[(i + 1) % len(codes)])
-        written = target.writer.write_text(part, dataset, relative, chosen)
+        if chosen == "xlsx" or lines is None:
+            written = target.writer.write_text(part, dataset, relative, chosen)
+        else:
+            written = target.writer.write_lines(lines[start : start + rows], dataset, relative, chosen)
         target.manifest.add(written, target.writer.root, target.dataset, code, target.year, target.district.code)
+
+
+def _by_school(text: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, tuple[int, int]]]:
+    """The rows grouped by school (schools in order of first appearance, rows in order) and each school's span."""
+    groups = (
+        text.select("school_code")
+        .with_row_index("__row")
+        .group_by("school_code", maintain_order=True)
+        .agg(pl.col("__row"), pl.len().alias("__n"))
+    )
+    ordered = text[groups.get_column("__row").explode()]
+    counts = groups.get_column("__n").to_list()
+    starts = [0, *accumulate(counts)]
+    return ordered, {
+        code: (start, n) for code, start, n in zip(groups.get_column("school_code"), starts, counts, strict=False)
+    }
 
 
 def _write_dirty(

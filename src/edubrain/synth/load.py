@@ -12,10 +12,14 @@ Dirty files are always submitted on their own.
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import tempfile
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -29,6 +33,8 @@ from edubrain.home import Home
 from edubrain.store.orgs import CITY_CODE
 
 LoadMode = Literal["per-school", "bulk", "city"]
+AHEAD = 2
+"""Bundles prepared ahead of the exchange by a helper process (each is a file in a scratch folder)."""
 Step = Callable[[dict[str, object], str, int], None]
 """Called after each submission with the manifest entry, the batch status and the number of files it held."""
 
@@ -66,19 +72,45 @@ def load_city(home: Home, root: Path, mode: LoadMode = "per-school", step: Step 
     entries = manifest.to_dicts()
     batches = [[e] for e in entries] if mode == "per-school" else _bundles(entries, by_district=mode == "bulk")
     with tempfile.TemporaryDirectory() as scratch, Exchange(home) as exchange:
-        for group in batches:
+        for group, path in _prepared(root, batches, Path(scratch)):
             started = time.perf_counter()
             entry = group[0]
-            path = root / str(entry["path"]) if len(group) == 1 else _bundle(root, group, Path(scratch))
             org = str(entry["org"]) if len(group) == 1 else str(entry["district"] if mode == "bulk" else CITY_CODE)
             source = read_source(path)
+            if len(group) > 1:
+                path.unlink()
             result = exchange.submit(source, str(entry["dataset"]), org, mode=entry["mode"])  # type: ignore[arg-type]
+            del source  # before the next batch is read: a city-wide batch is gigabytes
             _tally(summary, entry, result.report.status, result.report.rows_read, result.problems.height, started)
             if result.report.status == "rejected":
                 summary.rejected.extend(str(e["path"]) for e in group)
             if step:
                 step(entry, result.report.status, len(group))
     return summary
+
+
+def _prepared(
+    root: Path, batches: list[list[dict[str, object]]], scratch: Path
+) -> Iterator[tuple[list[dict[str, object]], Path]]:
+    """Each batch with the file to submit; bundles are written by a helper process while the exchange works."""
+    if all(len(group) == 1 for group in batches):
+        yield from ((group, root / str(group[0]["path"])) for group in batches)
+        return
+    ahead: deque[tuple[list[dict[str, object]], Future[Path]]] = deque()
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for group in batches:
+            if len(group) == 1:
+                done: Future[Path] = Future()
+                done.set_result(root / str(group[0]["path"]))
+                ahead.append((group, done))
+            else:
+                ahead.append((group, pool.submit(_bundle, root, group, scratch)))
+            while len(ahead) > AHEAD:
+                first, future = ahead.popleft()
+                yield first, future.result()
+        while ahead:
+            first, future = ahead.popleft()
+            yield first, future.result()
 
 
 def _tally(
@@ -152,8 +184,17 @@ def _csv_body(path: Path, dataset: Dataset) -> str | None:
         return None
     _, text = detect_encoding(path.read_bytes())
     header, _, body = text.partition("\n")
-    mapping = map_headers(next(csv.reader([header.rstrip("\r")])), dataset)
-    in_order = [name for name, _ in sorted(mapping.columns.items(), key=lambda item: item[1][0])]
-    if mapping.unmapped or in_order != list(dataset.field_names):
+    if not _in_field_order(header.rstrip("\r"), dataset.id):
         return None
     return body.replace("\r\n", "\n")
+
+
+@lru_cache(maxsize=256)
+def _in_field_order(header: str, dataset_id: str) -> bool:
+    """Whether a CSV header line maps to every field of the dataset, in catalog order, and to nothing else."""
+    from edubrain.catalog.registry import get_catalog
+
+    dataset = get_catalog().dataset(dataset_id)
+    mapping = map_headers(next(csv.reader([header])), dataset)
+    in_order = [name for name, _ in sorted(mapping.columns.items(), key=lambda item: item[1][0])]
+    return not mapping.unmapped and in_order == list(dataset.field_names)

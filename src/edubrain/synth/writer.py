@@ -45,6 +45,16 @@ def headers(dataset: Dataset, file_format: str, overrides: dict[str, str] | None
     return [overrides.get(name, header) for name, header in zip(dataset.field_names, plain, strict=True)]
 
 
+def plain_booleans(text: pl.DataFrame, dataset: Dataset, where: pl.Expr) -> pl.DataFrame:
+    """A text table of :func:`as_text` whose booleans are spelt true/false instead of 是/否 in the rows ``where``."""
+    flags = [spec.name for spec in dataset.fields if spec.type == "boolean"]
+    plain = [
+        pl.when(where).then(pl.col(name).replace({"是": "true", "否": "false"})).otherwise(pl.col(name)).alias(name)
+        for name in flags
+    ]
+    return text.with_columns(plain) if plain else text
+
+
 def as_text(frame: pl.DataFrame, dataset: Dataset, chinese: bool) -> pl.DataFrame:
     """The dataset's columns as submitters write them: dates ISO, booleans 是/否 or true/false."""
     yes, no = ("是", "否") if chinese else ("true", "false")
@@ -71,6 +81,7 @@ class TableWriter:
         self.root = root
         self.catalog = catalog
         self._templates: dict[str, bytes] = {}
+        self._header_lines: dict[str, str] = {}
 
     def write(self, frame: pl.DataFrame, dataset_id: str, relative: str, file_format: str) -> Written:
         """Write ``frame`` (catalog columns) to ``root/relative`` + suffix in ``file_format``."""
@@ -92,9 +103,20 @@ class TableWriter:
         if file_format == "xlsx":
             self._write_xlsx(text, dataset, path)
         else:  # rendering to a string and writing it is several times faster than polars writing to a file
-            encoding = {"utf8": "utf-8", "utf8-bom": "utf-8-sig", "gbk": "gbk"}[file_format]
-            path.write_bytes(text.write_csv(quote_style="necessary").encode(encoding))
+            _write_encoded(path, text.write_csv(quote_style="necessary"), file_format)
         return Written(path, file_format, text.height)
+
+    def write_lines(self, lines: list[str], dataset: Dataset, relative: str, file_format: str) -> Written:
+        """Write a CSV file of rows already rendered (see :func:`csv_lines`) under the format's headers."""
+        path = self.root / (relative + SUFFIX[file_format])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = f"{dataset.id}:{file_format}"
+        if key not in self._header_lines:
+            names = headers(dataset, file_format)
+            self._header_lines[key] = pl.DataFrame(schema=dict.fromkeys(names, pl.String)).write_csv()
+        body = "\n".join(lines) + "\n" if lines else ""
+        _write_encoded(path, self._header_lines[key] + body, file_format)
+        return Written(path, file_format, len(lines))
 
     def template(self, dataset: Dataset) -> bytes:
         """The catalog's Excel template of ``dataset`` (made once, kept in memory)."""
@@ -140,6 +162,26 @@ class TableWriter:
                     sheet = sheet.replace("</sheetData>", "".join(rows) + "</sheetData>", 1)
                     data = sheet.encode("utf-8")
                 out.writestr(zipfile.ZipInfo(item.filename, ZIP_TIME), data, zipfile.ZIP_DEFLATED)
+
+
+def _write_encoded(path: Path, csv_text: str, file_format: str) -> None:
+    encoding = {"utf8": "utf-8", "utf8-bom": "utf-8-sig", "gbk": "gbk"}[file_format]
+    path.write_bytes(csv_text.encode(encoding))
+
+
+def csv_lines(text: pl.DataFrame) -> list[str] | None:
+    """Each row of ``text`` rendered as one CSV line (as ``write_csv`` writes it, without the newline).
+
+    Rendering a whole table once and cutting it into files is much cheaper than
+    one ``write_csv`` per small file. None if a value spans lines (a quoted
+    newline), where the cut would not follow rows.
+    """
+    body = text.write_csv(include_header=False, quote_style="necessary")
+    lines = body.split("\n")
+    if len(lines) != text.height + 1:
+        return None
+    lines.pop()
+    return lines
 
 
 def _rename_headers(sheet: str, dataset: Dataset, written: list[str]) -> str:

@@ -63,3 +63,26 @@ def test_columns_must_match_the_catalog(derived_home: Home) -> None:
 def test_a_submitted_dataset_is_not_derived(home: Home) -> None:
     with pytest.raises(CatalogError, match="not a derived dataset"):
         write_derived(home, "births", pa.table({"year": [2020]}), job="t", inputs={})
+
+
+def test_chunks_are_written_as_one_version(derived_home: Home) -> None:
+    version = write_derived(
+        derived_home, "birth_totals", (_rows([y]) for y in (2020, 2021, 2022)), job="t", inputs={"births": 1}
+    )
+    dataset = derived_home.catalog.dataset("birth_totals")
+    assert version == 0
+    assert sorted(derived_home.lake.read(dataset).column("year").to_pylist()) == [2020, 2021, 2022]
+
+
+def test_a_bad_chunk_leaves_the_previous_version(derived_home: Home) -> None:
+    write_derived(derived_home, "birth_totals", _rows([2019]), job="t", inputs={})
+
+    def chunks():
+        yield _rows([2020])
+        yield _rows([2021]).drop(["births"])
+
+    with pytest.raises(Exception, match="missing"):
+        write_derived(derived_home, "birth_totals", chunks(), job="t", inputs={})
+    dataset = derived_home.catalog.dataset("birth_totals")
+    assert derived_home.lake.version("birth_totals") == 0
+    assert derived_home.lake.read(dataset).column("year").to_pylist() == [2019]

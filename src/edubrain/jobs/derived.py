@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import pyarrow as pa
 from deltalake import CommitProperties, write_deltalake
@@ -29,7 +29,7 @@ CITY = "110000"
 def write_derived(
     home: Home,
     dataset_id: str,
-    rows: pa.Table,
+    rows: pa.Table | Iterable[pa.Table],
     *,
     job: str,
     inputs: Mapping[str, int | None],
@@ -40,7 +40,8 @@ def write_derived(
     Args:
         home: The EduBrain home.
         dataset_id: A catalog dataset with ``derived_from`` set.
-        rows: The dataset's fields (extra columns are an error; lineage columns are added here).
+        rows: The dataset's fields (extra columns are an error; lineage columns are added here), as one table
+            or as an iterable of chunks, which is written streaming: only one chunk is in memory at a time.
         job: The job's name, kept in the commit metadata.
         inputs: Version read of each input dataset (``None`` when it had no version).
         org: The organisation the rows are attributed to (the city by default).
@@ -54,30 +55,32 @@ def write_derived(
             f"数据集 {dataset_id} 不是派生数据集（目录中未声明 derived_from）",
             f"dataset {dataset_id} is not a derived dataset (no derived_from in the catalog)",
         )
-    unknown = sorted(set(rows.column_names) - set(dataset.field_names))
-    missing = sorted(set(dataset.field_names) - set(rows.column_names))
-    if unknown or missing:
-        raise CatalogError(
-            f"派生数据集 {dataset_id} 的列与目录不符：多余 {unknown}，缺少 {missing}",
-            f"derived dataset {dataset_id} columns do not match the catalog: extra {unknown}, missing {missing}",
-            dataset=dataset_id,
-        )
     lineage = json.dumps({"job": job, "inputs": dict(sorted(inputs.items()))}, sort_keys=True)
     batch_id = uuid.uuid4().hex
-    now = pa.scalar(dt.datetime.now(dt.UTC), pa.timestamp("us", tz="UTC"))
-    n = rows.num_rows
-    table = rows.select(dataset.field_names)
-    table = table.append_column("_batch_id", pa.array([batch_id] * n, pa.string()))
-    table = table.append_column("_org", pa.array([org] * n, pa.string()))
-    table = table.append_column("_ingested_at", pa.array([now.as_py()] * n, now.type))
-    table = table.append_column("_source_sha256", pa.array([hashlib.sha256(lineage.encode()).hexdigest()] * n))
-    table = table.cast(lake_schema(dataset))
+    source = hashlib.sha256(lineage.encode()).hexdigest()
+    now = dt.datetime.now(dt.UTC)
+    schema = lake_schema(dataset)
+    if isinstance(rows, pa.Table):
+        _check_columns(dataset_id, dataset.field_names, rows.column_names)
+    chunks = [rows] if isinstance(rows, pa.Table) else rows
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for chunk in chunks:
+            _check_columns(dataset_id, dataset.field_names, chunk.column_names)
+            n = chunk.num_rows
+            table = chunk.select(dataset.field_names)
+            table = table.append_column("_batch_id", pa.array([batch_id] * n, pa.string()))
+            table = table.append_column("_org", pa.array([org] * n, pa.string()))
+            table = table.append_column("_ingested_at", pa.array([now] * n, pa.timestamp("us", tz="UTC")))
+            table = table.append_column("_source_sha256", pa.array([source] * n, pa.string()))
+            yield from table.cast(schema).to_batches()
+
     metadata = {"edubrain.batch_id": batch_id, "edubrain.job": job, "edubrain.lineage": lineage, "edubrain.org": org}
     path = home.lake.table_path(dataset_id)
     with home.write_lock():
         write_deltalake(
             str(path),
-            table,
+            pa.RecordBatchReader.from_batches(schema, batches()),
             mode="overwrite",
             schema_mode="overwrite",
             commit_properties=CommitProperties(custom_metadata=metadata),
@@ -85,3 +88,14 @@ def write_derived(
         version = home.lake.version(dataset_id)
     assert version is not None
     return version
+
+
+def _check_columns(dataset_id: str, expected: list[str], given: list[str]) -> None:
+    unknown = sorted(set(given) - set(expected))
+    missing = sorted(set(expected) - set(given))
+    if unknown or missing:
+        raise CatalogError(
+            f"派生数据集 {dataset_id} 的列与目录不符：多余 {unknown}，缺少 {missing}",
+            f"derived dataset {dataset_id} columns do not match the catalog: extra {unknown}, missing {missing}",
+            dataset=dataset_id,
+        )

@@ -11,11 +11,12 @@ registered for the engine parity suite (``tests/parity``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import polars as pl
+import pyarrow as pa
 
 from edubrain.analytics.fitness import indicators_expr, score_expr, warnings_expr
 from edubrain.analytics.fitness.scoring import score_columns
@@ -24,7 +25,7 @@ from edubrain.governance.pseudonyms import pseudonym_key, pseudonymise
 from edubrain.home import Home
 from edubrain.jobs.derived import write_derived
 from edubrain.jobs.engine import LakeEngine, open_engine
-from edubrain.jobs.transforms import Transform, register
+from edubrain.jobs.transforms import Build, Transform, register
 
 if TYPE_CHECKING:
     from ibis.expr.types import Table
@@ -55,32 +56,21 @@ def scored_tests(tables: Mapping[str, Table]) -> Table:
     return scored.select(*ORG_COLUMNS, "grade", "sex", *raw, *score_columns())
 
 
-register(
-    Transform(
-        name="fitness_scores",
-        inputs=INPUTS,
-        build=scored_tests,
-        key=("student_id", "school_year"),
-        feeds=("fitness_scores",),
-    )
+def _register_fitness(dataset_id: str, build: Build, key: tuple[str, ...]) -> None:
+    """Register the transform that builds the derived dataset ``dataset_id`` from :data:`INPUTS`."""
+    register(Transform(name=dataset_id, inputs=INPUTS, build=build, key=key, feeds=(dataset_id,)))
+
+
+_register_fitness("fitness_scores", scored_tests, ("student_id", "school_year"))
+_register_fitness(
+    "fitness_indicators",
+    lambda tables: indicators_expr(scored_tests(tables)),
+    ("level", "org_code", "school_year", "grade", "sex"),
 )
-register(
-    Transform(
-        name="fitness_indicators",
-        inputs=INPUTS,
-        build=lambda tables: indicators_expr(scored_tests(tables)),
-        key=("level", "org_code", "school_year", "grade", "sex"),
-        feeds=("fitness_indicators",),
-    )
-)
-register(
-    Transform(
-        name="fitness_warnings",
-        inputs=INPUTS,
-        build=lambda tables: warnings_expr(scored_tests(tables)),
-        key=("school_year", "school_code", "check", "item"),
-        feeds=("fitness_warnings",),
-    )
+_register_fitness(
+    "fitness_warnings",
+    lambda tables: warnings_expr(scored_tests(tables)),
+    ("school_year", "school_code", "check", "item"),
 )
 
 
@@ -99,33 +89,46 @@ def run_fitness(home: Home, engine: LakeEngine | None = None) -> FitnessRun:
     try:
         inputs = {d: home.lake.version(d) for d in INPUTS}
         tables = {d: eng.table(home.lake, home.catalog.dataset(d), inputs[d]) for d in INPUTS}
-        scored = eng.collect(scored_tests(tables))
-        indicators = eng.collect(indicators_expr(eng.arrow(scored)))
-        warnings = eng.collect(warnings_expr(eng.arrow(scored)))
+        # The aggregates are small; the engine scores inside each query and streams, so no full score table
+        # is ever held in this process.
+        rows = {
+            "fitness_indicators": eng.collect(indicators_expr(scored_tests(tables))),
+            "fitness_warnings": eng.collect(warnings_expr(scored_tests(tables))),
+        }
+        tests = tables["fitness_tests"]
+        years = sorted(eng.collect(tests.select("school_year").distinct()).column(0).to_pylist())
+        key = pseudonym_key(home.settings)
+        names = home.catalog.dataset("fitness_scores").field_names
+        counted = {"fitness_scores": 0}
+
+        def scores_by_year() -> Iterator[pa.Table]:
+            # One school year at a time: the whole city's five years of scores never sit in memory at once.
+            for year in years:
+                part = {**tables, "fitness_tests": tests.filter(tests["school_year"] == year)}
+                frame = pl.from_arrow(eng.collect(scored_tests(part)))
+                assert isinstance(frame, pl.DataFrame)
+                counted["fitness_scores"] += frame.height
+                yield (
+                    frame.with_columns(
+                        student_pseudonym=pseudonymise(frame.get_column("student_id"), "student", key),
+                        pseudonym_key_id=pl.lit(key.key_id),
+                    )
+                    .select(names)
+                    .to_arrow()
+                )
+
+        versions: dict[str, int] = {
+            "fitness_scores": write_derived(home, "fitness_scores", scores_by_year(), job=JOB, inputs=inputs)
+        }
+        for dataset_id in DERIVED[1:]:
+            table = rows[dataset_id].select(home.catalog.dataset(dataset_id).field_names)
+            lineage: dict[str, int | None] = {**inputs, "fitness_scores": versions["fitness_scores"]}
+            versions[dataset_id] = write_derived(home, dataset_id, table, job=JOB, inputs=lineage)
     finally:
         if own:
             eng.close()
-    key = pseudonym_key(home.settings)
-    frame = pl.from_arrow(scored)
-    assert isinstance(frame, pl.DataFrame)
-    frame = frame.with_columns(
-        student_pseudonym=pseudonymise(frame.get_column("student_id"), "student", key),
-        pseudonym_key_id=pl.lit(key.key_id),
-    ).drop("student_id")
-    names = home.catalog.dataset("fitness_scores").field_names
-    rows = {
-        "fitness_scores": frame.select(names).to_arrow(),
-        "fitness_indicators": indicators,
-        "fitness_warnings": warnings,
-    }
-    versions: dict[str, int] = {}
-    for dataset_id in DERIVED:
-        table = rows[dataset_id].select(home.catalog.dataset(dataset_id).field_names)
-        lineage: dict[str, int | None] = dict(inputs)
-        if dataset_id != "fitness_scores":
-            lineage["fitness_scores"] = versions["fitness_scores"]
-        versions[dataset_id] = write_derived(home, dataset_id, table, job=JOB, inputs=lineage)
-    return FitnessRun(versions, {d: rows[d].num_rows for d in DERIVED}, inputs)
+    sizes = {**counted, **{d: rows[d].num_rows for d in DERIVED[1:]}}
+    return FitnessRun(versions, sizes, inputs)
 
 
 def is_stale(home: Home) -> bool:

@@ -40,19 +40,25 @@ def synth_city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Home, pl.DataF
     return home, manifest
 
 
+def students_per_year(manifest: pl.DataFrame) -> list[float]:
+    """Roster rows the generator wrote for each school year, oldest first (what the job must count)."""
+    students = manifest.filter(pl.col("dataset") == "students")
+    return (
+        students.group_by("school_year")
+        .agg(pl.col("rows").sum())
+        .sort("school_year")["rows"]
+        .cast(pl.Float64)
+        .to_list()
+    )
+
+
 def test_forecast_job_reads_each_years_rosters_from_the_lake_versions(synth_city: tuple[Home, pl.DataFrame]) -> None:
     home, manifest = synth_city
     inputs = read_inputs(home)
     history = inputs.history
     assert history.districts == DISTRICTS
     assert history.years.tolist() == list(range(2019, 2026))
-    submitted = (
-        manifest.filter(pl.col("dataset") == "students")
-        .group_by("school_year")
-        .agg(pl.col("rows").sum())
-        .sort("school_year")
-    )
-    assert history.counts.sum(axis=(0, 2)).tolist() == submitted["rows"].cast(pl.Float64).to_list()
+    assert history.counts.sum(axis=(0, 2)).tolist() == students_per_year(manifest)
     assert set(inputs.capacity["stage"]) == {"primary", "junior", "senior"}
     assert inputs.capacity["places"].sum() > 0
     assert all(v is not None for v in inputs.versions.values())
@@ -128,11 +134,5 @@ def test_forecast_job_counts_rosters_submitted_school_by_school(tmp_path: Path) 
         seed_organisations(session, home.catalog)
     assert load_city(home, config.out, "per-school").rejected == []
     history = read_inputs(home).history
-    submitted = (
-        manifest.filter(pl.col("dataset") == "students")
-        .group_by("school_year")
-        .agg(pl.col("rows").sum())
-        .sort("school_year")
-    )
-    assert history.counts.sum(axis=(0, 2)).tolist() == submitted["rows"].cast(pl.Float64).to_list()
+    assert history.counts.sum(axis=(0, 2)).tolist() == students_per_year(manifest)
     assert home.lake.version("students") == manifest.filter(pl.col("dataset") == "students").height - 1

@@ -5,94 +5,31 @@ Without Chromium they skip, saying why; with ``CI=true`` a missing Chromium is a
 
 from __future__ import annotations
 
-import io
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from edubrain.catalog import Catalog
 from tests.conftest import CHAOYANG_SCHOOL, OTHER_SCHOOL, SCHOOL, STUDENT_HEADERS, student_rows
-from tests.web.conftest import PASSWORD, build_city
+from tests.web.conftest import PASSWORD, build_city, chromium, need_chromium, screenshot_is_not_blank, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 pytestmark = pytest.mark.slow
-
-
-def _need_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true and {reason}")
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[str]:
-    _need_chromium()
-    folder = tmp_path_factory.mktemp("browsercity")
-    home = build_city(folder, catalog)
+    need_chromium()
+    home = build_city(tmp_path_factory.mktemp("browsercity"), catalog)
     home.engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "EDUBRAIN_HOME": str(folder / "home")}
-    env.pop("EDUBRAIN_DATABASE_URL", None)
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "edubrain.api.app:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{url}/login", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start: " + (process.stdout.read1().decode() if process.stdout else ""))
+    with serve(home) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def browser(server: str):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as play:
-        chromium = play.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _page_as(browser, server: str, username: str):  # type: ignore[no-untyped-def]
@@ -164,8 +101,6 @@ def test_browser_district_user_sees_only_its_own_schools(browser, server: str) -
 
 
 def test_browser_cockpit_map_renders_all_16_districts(browser, server: str, catalog: Catalog) -> None:
-    from PIL import Image
-
     page = _page_as(browser, server, "city")
     page.wait_for_selector("#district-map[data-ready='1']")
     page.wait_for_timeout(500)  # let the first frame paint
@@ -178,10 +113,7 @@ def test_browser_cockpit_map_renders_all_16_districts(browser, server: str, cata
         "(() => { const m = echarts.getMap('beijing'); return (m.geoJSON || m.geoJson).features.length; })()"
     )
     assert regions == 16
-    shot = Image.open(io.BytesIO(page.locator("#district-map").screenshot())).convert("RGB")
-    colours = shot.getcolors(maxcolors=1 << 20) or []
-    assert len(colours) > 20, "the map screenshot is blank"
-    assert max(n for n, _ in colours) < 0.9 * shot.width * shot.height
+    screenshot_is_not_blank(page.locator("#district-map").screenshot(), what="map screenshot")
     page.select_option("#map-indicator", "teachers")
     assert page.evaluate("window.edubrainMap.getOption().series[0].name") == "教职工数"
     centre = page.evaluate(
@@ -199,12 +131,12 @@ def test_browser_cockpit_map_renders_all_16_districts(browser, server: str, cata
 
 
 def test_browser_missing_chromium_skips_but_fails_under_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import tests.web.test_browser as module
+    import tests.web.conftest as module
 
     monkeypatch.setattr(module, "CHROMIUM", tmp_path / "no-chromium")
     monkeypatch.setenv("CI", "false")
     with pytest.raises(pytest.skip.Exception, match="not installed"):
-        module._need_chromium()
+        module.need_chromium()
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI=true"):
-        module._need_chromium()
+        module.need_chromium()

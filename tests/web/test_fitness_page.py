@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
 import zlib
-from collections.abc import Callable
 
 import polars as pl
 import pytest
@@ -13,43 +11,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from tests.web.conftest import login, make_app
-from tests.web.test_fitness_page_city import CHAOYANG_SCHOOL, LAST_YEAR, SynthWeb, lake_table, synth_web_city
-
-Client = Callable[[str], TestClient]
-
-
-@pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> SynthWeb:
-    return synth_web_city(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def synth_app(city: SynthWeb) -> FastAPI:
-    return make_app(city.home)
-
-
-@pytest.fixture(scope="module")
-def user(synth_app: FastAPI) -> Client:
-    clients: dict[str, TestClient] = {}
-
-    def get(name: str) -> TestClient:
-        if name not in clients:
-            clients[name] = login(synth_app, name)
-        return clients[name]
-
-    return get
+from tests.web.conftest import Client, page_data, rows_of
+from tests.web.test_fitness_page_city import CHAOYANG_SCHOOL, LAST_YEAR, SynthWeb, lake_table
 
 
 def chart(html: str) -> dict:
-    found = re.search(r'<script type="application/json" id="fitness-data">(.*?)</script>', html, re.S)
-    assert found, "the page has no chart data"
-    return json.loads(found.group(1))
-
-
-def rows_of(html: str, table: str, attribute: str = "data-org") -> list[str]:
-    body = re.search(rf'<table class="grid" id="{table}">(.*?)</table>', html, re.S)
-    return re.findall(rf'<tr {attribute}="([^"]+)"', body.group(1)) if body else []
+    return page_data(html, "fitness-data")
 
 
 def pdf_pages(pdf: bytes) -> int:

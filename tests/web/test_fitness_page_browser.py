@@ -9,30 +9,15 @@ import polars as pl
 import pytest
 
 from edubrain.catalog import Catalog
-from tests.web.test_browser import ARGS, CHROMIUM, _need_chromium
-from tests.web.test_fitness_page_city import (
-    LAST_YEAR,
-    lake_table,
-    logged_in_page,
-    screenshot_is_not_blank,
-    serve,
-    synth_web_city,
-)
+from tests.web.conftest import screenshot_is_not_blank, served_page
+from tests.web.test_fitness_page_city import LAST_YEAR, SynthWeb, lake_table
 
 pytestmark = pytest.mark.slow
 
 
-def test_browser_fitness_map_shows_all_16_districts_and_the_trend(tmp_path_factory, catalog: Catalog) -> None:  # type: ignore[no-untyped-def]
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    city = synth_web_city(tmp_path_factory)
-    with serve(city.home) as url, sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = logged_in_page(browser, url, "city", "/fitness")
-        page.wait_for_selector("#fitness-map[data-ready='1']")
-        page.wait_for_selector("#fitness-trend[data-ready='1']")
-        page.wait_for_timeout(500)  # let the first frame paint
+def test_browser_fitness_map_shows_all_16_districts_and_the_trend(browser_city: SynthWeb, catalog: Catalog) -> None:
+    city = browser_city
+    with served_page(city.home, "city", "/fitness", ("fitness-map", "fitness-trend"), settle_ms=500) as page:
         shown = page.evaluate(
             "window.edubrainFitnessMap.getOption().series[0].data"
             ".filter(d => typeof d.value === 'number' && d.code).map(d => [d.name, d.value])"
@@ -53,5 +38,3 @@ def test_browser_fitness_map_shows_all_16_districts_and_the_trend(tmp_path_facto
         screenshot_is_not_blank(page.locator("#fitness-trend").screenshot(), background=0.99)  # thin lines on white
         page.select_option("#fitness-measure", "obesity_rate")
         assert page.evaluate("window.edubrainFitnessMap.getOption().series[0].name") == "肥胖率"
-        page.close()
-        browser.close()

@@ -9,18 +9,9 @@ ingest hook computes the fitness datasets; the forecast jobs write ``place_forec
 from __future__ import annotations
 
 import csv
-import io
-import os
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
-import httpx
 import polars as pl
 import pytest
 
@@ -116,56 +107,3 @@ def lake_table(home: Home, dataset_id: str) -> pl.DataFrame:
     frame = pl.from_arrow(home.lake.read(home.catalog.dataset(dataset_id)))
     assert isinstance(frame, pl.DataFrame)
     return frame
-
-
-@contextmanager
-def serve(home: Home) -> Iterator[str]:
-    """A real uvicorn server on a free loopback port over ``home`` (for the browser tests); yields its URL."""
-    from tests.web.test_browser import _free_port
-
-    port = _free_port()
-    env = {**os.environ, "EDUBRAIN_HOME": str(home.settings.home)}
-    env.pop("EDUBRAIN_DATABASE_URL", None)
-    command = [sys.executable, "-m", "uvicorn", "--factory", "edubrain.api.app:create_app"]
-    process = subprocess.Popen(
-        [*command, "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/login", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start: " + (process.stdout.read1().decode() if process.stdout else ""))
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def logged_in_page(browser, url: str, username: str, path: str):  # type: ignore[no-untyped-def]
-    """A Chromium page logged in as ``username`` and opened at ``path``."""
-    page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
-    page.set_default_timeout(30_000)
-    page.goto(f"{url}/login?next={quote(path, safe='')}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(f"{url}{path}")
-    return page
-
-
-def screenshot_is_not_blank(png: bytes, background: float = 0.9) -> None:
-    """Many colours, none covering more than ``background`` of the picture."""
-    from PIL import Image
-
-    shot = Image.open(io.BytesIO(png)).convert("RGB")
-    colours = shot.getcolors(maxcolors=1 << 20) or []
-    assert len(colours) > 20, "the screenshot is blank"
-    assert max(n for n, _ in colours) < background * shot.width * shot.height

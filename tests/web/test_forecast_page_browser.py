@@ -10,23 +10,16 @@ import io
 import polars as pl
 import pytest
 
-from tests.web.test_browser import ARGS, CHROMIUM, _need_chromium
-from tests.web.test_fitness_page_city import lake_table, logged_in_page, screenshot_is_not_blank, serve, synth_web_city
+from tests.web.conftest import screenshot_is_not_blank, served_page
+from tests.web.test_fitness_page_city import SynthWeb, lake_table
 
 pytestmark = pytest.mark.slow
 
 
-def test_browser_forecast_fan_chart_draws_history_forecast_and_bands(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    city = synth_web_city(tmp_path_factory)
-    with serve(city.home) as url, sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = logged_in_page(browser, url, "city", "/forecast?district=110108&stage=junior")
-        page.wait_for_selector("#fan-chart[data-ready='1']")
-        page.wait_for_selector("#gap-map[data-ready='1']")
-        page.wait_for_timeout(2000)  # let the opening animation finish
+def test_browser_forecast_fan_chart_draws_history_forecast_and_bands(browser_city: SynthWeb) -> None:
+    city = browser_city
+    path = "/forecast?district=110108&stage=junior"
+    with served_page(city.home, "city", path, ("fan-chart", "gap-map"), settle_ms=2000) as page:  # after the animation
         series = page.evaluate(
             "Object.fromEntries(window.edubrainFanChart.getOption().series.map(s => [s.id, s.data]))"
         )
@@ -61,5 +54,3 @@ def test_browser_forecast_fan_chart_draws_history_forecast_and_bands(tmp_path_fa
         assert pixel != (255, 255, 255), "the 95% band is not painted"
         names = page.evaluate("window.edubrainGapMap.getOption().series[0].data.map(d => d.code)")
         assert len(names) == 16
-        page.close()
-        browser.close()

@@ -19,6 +19,4 @@ REGISTERED = ("01", "02", "05")
 def enrollment_per_file(students: Table) -> Table:
     """Registered pupils per ``_file``, ``school_code``, ``school_year`` and ``grade``, as ``students``."""
     registered = students.filter(students.status.isin(REGISTERED))
-    return registered.group_by(["_file", "school_code", "school_year", "grade"]).aggregate(
-        students=registered.count()
-    )
+    return registered.group_by(["_file", "school_code", "school_year", "grade"]).aggregate(students=registered.count())

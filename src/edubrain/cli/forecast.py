@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import typer
@@ -80,55 +82,58 @@ def places(
 
 
 def _print_places(table: pl.DataFrame, origin: int) -> None:
-    view = Table(title=t(f"学位需求预测（基准学年 {origin}）", f"Place forecast (origin {origin})"))
-    for zh, en in [
-        ("区", "district"),
-        ("学段", "stage"),
-        ("学年", "year"),
-        ("预测在校生", "demand"),
-        ("80%区间", "80% interval"),
-        ("规划学位", "places"),
-        ("缺口(+)/富余(-)", "gap(+)/surplus(-)"),
-        ("缺口概率", "P(gap)"),
-        ("缺口出现", "gap opens"),
-    ]:
-        view.add_column(t(zh, en), justify="right")
-    for row in table.iter_rows(named=True):
-        view.add_row(
-            t("全市", "city") if row["district_code"] == CITY else row["district_code"],
-            t(STAGE_ZH[row["stage"]], row["stage"]),
-            str(row["school_year"]),
+    _print_by_district_stage_year(
+        t(f"学位需求预测（基准学年 {origin}）", f"Place forecast (origin {origin})"),
+        [
+            ("预测在校生", "demand"),
+            ("80%区间", "80% interval"),
+            ("规划学位", "places"),
+            ("缺口(+)/富余(-)", "gap(+)/surplus(-)"),
+            ("缺口概率", "P(gap)"),
+            ("缺口出现", "gap opens"),
+        ],
+        table,
+        lambda row: [
             f"{row['demand']:,.0f}",
             f"{row['lower_80']:,.0f}–{row['upper_80']:,.0f}",
             f"{row['planned_places']:,}",
             f"{row['place_gap']:+,.0f}",
             f"{row['gap_probability']:.0%}",
             "" if row["gap_opens_year"] is None else str(row["gap_opens_year"]),
-        )
-    console.print(view)
+        ],
+    )
 
 
 def _print_comparison(table: pl.DataFrame) -> None:
-    view = Table(title=t("情景与基准对比", "Scenario against the base"))
-    for zh, en in [
-        ("区", "district"),
-        ("学段", "stage"),
-        ("学年", "year"),
-        ("基准", "base"),
-        ("情景", "scenario"),
-        ("差值", "difference"),
-        ("变化%", "change %"),
-    ]:
+    _print_by_district_stage_year(
+        t("情景与基准对比", "Scenario against the base"),
+        [("基准", "base"), ("情景", "scenario"), ("差值", "difference"), ("变化%", "change %")],
+        table,
+        lambda row: [
+            f"{row['base_demand']:,.0f}",
+            f"{row['scenario_demand']:,.0f}",
+            f"{row['difference']:+,.0f}",
+            f"{row['change_pct']:+.1f}",
+        ],
+    )
+
+
+def _print_by_district_stage_year(
+    title: str,
+    columns: list[tuple[str, str]],
+    table: pl.DataFrame,
+    cells: Callable[[dict[str, Any]], list[str]],
+) -> None:
+    """Print ``table`` with district, stage and year first, then ``columns`` (zh, en) filled by ``cells(row)``."""
+    view = Table(title=title)
+    for zh, en in [("区", "district"), ("学段", "stage"), ("学年", "year"), *columns]:
         view.add_column(t(zh, en), justify="right")
     for row in table.iter_rows(named=True):
         view.add_row(
             t("全市", "city") if row["district_code"] == CITY else row["district_code"],
             t(STAGE_ZH[row["stage"]], row["stage"]),
             str(row["school_year"]),
-            f"{row['base_demand']:,.0f}",
-            f"{row['scenario_demand']:,.0f}",
-            f"{row['difference']:+,.0f}",
-            f"{row['change_pct']:+.1f}",
+            *cells(row),
         )
     console.print(view)
 

@@ -6,6 +6,7 @@ Every reader of personal data (library, CLI, API, exports) calls
 
 from __future__ import annotations
 
+import atexit
 import base64
 import functools
 import hashlib
@@ -37,6 +38,8 @@ ROW_KEY = "_key"
 KEPT_PAGE_ROWS = 100
 """Pages of at most this many rows are kept per table version (before masking; see :func:`_kept_page`)."""
 _LOCAL = threading.local()
+_OPEN: list[duckdb.DuckDBPyConnection] = []
+_OPEN_LOCK = threading.Lock()
 
 
 class AccessDenied(EduBrainError):
@@ -183,7 +186,25 @@ def connection() -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(config={"threads": 1})
         con.execute("set parquet_metadata_cache = true")
         _LOCAL.con = con
+        with _OPEN_LOCK:
+            _OPEN.append(con)
     return con
+
+
+@atexit.register
+def _close_connections() -> None:
+    """Close every thread's read connection before the interpreter tears down its threads.
+
+    A connection still open in an idle worker thread at exit is destroyed during finalisation, after
+    Python has stopped that thread, and DuckDB aborts the process ("terminate called ...").
+    """
+    with _OPEN_LOCK:
+        for con in _OPEN:
+            try:
+                con.close()
+            except duckdb.Error:
+                pass
+        _OPEN.clear()
 
 
 def drop_connection() -> None:
@@ -191,6 +212,9 @@ def drop_connection() -> None:
     con: duckdb.DuckDBPyConnection | None = getattr(_LOCAL, "con", None)
     _LOCAL.con = None
     if con is not None:
+        with _OPEN_LOCK:
+            if con in _OPEN:
+                _OPEN.remove(con)
         con.close()
 
 

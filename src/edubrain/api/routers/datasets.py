@@ -13,7 +13,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from edubrain.api.deps import CurrentPrincipal, DatasetId, HomeDep
 from edubrain.api.errors import error_responses
@@ -25,7 +26,7 @@ from edubrain.governance.identity import Principal
 from edubrain.governance.readpath import ReadResult, read_dataset
 from edubrain.home import Home
 from edubrain.store.db import session_scope
-from edubrain.store.history import dataset_history
+from edubrain.store.history import VersionEntry, dataset_history
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 MAX_PAGE = 1000
@@ -93,19 +94,13 @@ class RowPage(BaseModel):
     purpose: str | None
 
 
-class VersionPublic(BaseModel):
-    """One version of a dataset."""
+@pydantic_dataclass(frozen=True, config=ConfigDict(title="VersionPublic"))
+class VersionPublic(VersionEntry):
+    """One version of a dataset: its lake version, when it was written (ISO 8601, UTC) and by which operation.
 
-    version: int
-    time: str
-    operation: str
-    batch_id: str | None
-    org: str | None
-    mode: str | None
-    file: str | None
-    added: int
-    changed: int
-    retired: int
+    A version made by a submission names its batch, organisation, mode and file and counts the rows it
+    added, changed and retired; a version made otherwise may have null batch fields and zero counts.
+    """
 
 
 @router.get("/{dataset_id}/rows", response_model=RowPage, responses=READ_ERRORS)

@@ -112,9 +112,15 @@ class FieldSpec(_Strict):
     classification: str = "L2"
     pii: PiiKind | None = None
     check_digit: Literal["gb11643"] | None = None
+    minutes_seconds: bool = False
+    """A time in seconds that may also be written as minutes and seconds (``3'25"``, ``3:25``, or ``3.25``
+    meaning minutes.seconds, as the national fitness submission template has it). Only for fields whose
+    minimum is at least 60 s, so that a plain number below 60 can only mean minutes.seconds."""
 
     @model_validator(mode="after")
     def _code_needs_table(self) -> FieldSpec:
+        if self.minutes_seconds and (self.type != "number" or (self.minimum or 0) < 60):
+            raise ValueError(f"field {self.name}: minutes_seconds needs type number and a minimum of 60 s or more")
         if self.type == "code" and not self.code_table:
             raise ValueError(f"field {self.name}: type 'code' needs code_table / 代码字段必须指定代码表")
         if self.code_table and self.type != "code":

@@ -13,6 +13,11 @@ import pyarrow as pa
 from edubrain.catalog.models import CodeTable, FieldSpec
 from edubrain.exchange.problems import Check, fmt, raw, row_check
 
+MINSEC = r"^(\d{1,2})\s*(?:'|′|’|:|：|分)\s*(\d{1,2}(?:\.\d+)?)\s*(?:\"|″|”|''|′′|秒)?$"
+"""A time as minutes and seconds: ``3'25"``, ``3′25″``, ``3’25”``, ``3:25``, ``3分25秒``."""
+DOTTED = r"^(\d{1,2})\.(\d{1,2})$"
+"""A time as minutes.seconds (``3.25``; ``3.5`` is 3′50″, Excel having dropped the trailing zero)."""
+_TIME_MARKS = r"['′’:：分\"″”秒]"
 _TRUE = ["1", "是", "y", "yes", "true", "t", "√"]
 _FALSE = ["0", "否", "n", "no", "false", "f", "×"]
 _GB11643_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -42,6 +47,22 @@ def code_lookup(table: CodeTable) -> dict[str, str]:
     return lookup
 
 
+def minutes_seconds(text: pl.Expr) -> pl.Expr:
+    """``3'25"``, ``3′25″``, ``3:25``, ``3分25秒`` or ``3.25`` (minutes.seconds) as seconds; null if not such a time."""
+    minsec = text.str.extract(MINSEC, 1).cast(pl.Float64) * 60 + text.str.extract(MINSEC, 2).cast(pl.Float64)
+    part = text.str.extract(DOTTED, 2)
+    seconds_part = pl.when(part.str.len_chars() == 1).then(part + "0").otherwise(part)
+    dotted = text.str.extract(DOTTED, 1).cast(pl.Float64) * 60 + seconds_part.cast(pl.Float64)
+    return pl.coalesce(minsec, dotted)
+
+
+def seconds_part(text: pl.Expr) -> pl.Expr:
+    """The seconds of a time written as minutes and seconds (``25`` of ``3'25"``, ``50`` of ``3.5``)."""
+    part = text.str.extract(DOTTED, 2)
+    dotted = pl.when(part.str.len_chars() == 1).then(part + "0").otherwise(part).cast(pl.Float64)
+    return pl.coalesce(text.str.extract(MINSEC, 2).cast(pl.Float64), dotted)
+
+
 def parse_expr(spec: FieldSpec, table: CodeTable | None) -> pl.Expr:
     """Expression turning the field's submitted text into its catalog type (null if it does not parse)."""
     text = pl.col(raw(spec.name))
@@ -49,7 +70,13 @@ def parse_expr(spec: FieldSpec, table: CodeTable | None) -> pl.Expr:
         number = text.str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
         return number
     if spec.type == "number":
-        return text.str.replace_all(",", "").cast(pl.Float64, strict=False)
+        plain = text.str.replace_all(",", "").cast(pl.Float64, strict=False)
+        if spec.minutes_seconds:
+            # A marked time, or a number below the field's 60 s floor, is minutes and seconds (3'25", 3.25).
+            clean = text.str.strip_chars()
+            timed = pl.when(seconds_part(clean) < 60).then(minutes_seconds(clean))
+            return pl.when(text.str.contains(_TIME_MARKS) | (plain < 60)).then(timed).otherwise(plain)
+        return plain
     if spec.type == "date":
         return text.str.to_date("%Y-%m-%d", strict=False)  # other spellings: see reparse_dates
     if spec.type == "boolean":
@@ -138,7 +165,14 @@ def field_checks(spec: FieldSpec, header: str, table: CodeTable | None) -> list[
 
     if spec.required:
         add(~present, "required", f"必填项“{header}”为空", f"Required column '{header}' is empty")
-    if spec.type in _TYPE_ZH:
+    if spec.minutes_seconds:
+        add(
+            present & typed.is_null(),
+            "type_time",
+            fmt(f"“{header}”的值 {{}} 不是时间（秒数，或 3'25\"、3:25、3.25 表示 3 分 25 秒）", text),
+            fmt(f"'{header}' value {{}} is not a time (seconds, or 3'25\", 3:25, 3.25 for 3 min 25 s)", text),
+        )
+    elif spec.type in _TYPE_ZH:
         add(
             present & typed.is_null(),
             f"type_{spec.type}",

@@ -26,6 +26,7 @@ from typing import Any
 import polars as pl
 
 from edubrain.analytics.fitness.standard import GRADES
+from edubrain.exchange.fields import minutes_seconds, seconds_part
 
 TIME_FIELDS: tuple[str, ...] = ("run_800m_s", "run_1000m_s", "shuttle_run_50x8_s")
 NUMBER_FIELDS: tuple[str, ...] = (
@@ -52,9 +53,6 @@ TRUE_WORDS: tuple[str, ...] = ("是", "1", "true", "True", "TRUE", "y", "Y", "ye
 FALSE_WORDS: tuple[str, ...] = ("否", "0", "false", "False", "FALSE", "n", "N", "no", "")
 PROBLEM_SCHEMA = {"row": pl.Int64, "column": pl.String, "value": pl.String, "zh": pl.String, "en": pl.String}
 
-_MINSEC = r"^(\d{1,2})\s*(?:'|′|’|:|：|分)\s*(\d{1,2}(?:\.\d+)?)\s*(?:\"|″|”|''|′′|秒)?$"
-_DOTTED = r"^(\d{1,2})\.(\d{1,2})$"
-
 
 @dataclass(frozen=True)
 class Range:
@@ -80,21 +78,6 @@ def _clean(column: pl.Expr) -> pl.Expr:
         .map_elements(lambda s: unicodedata.normalize("NFKC", s), return_dtype=pl.String)
         .str.strip_chars()
     )
-
-
-def minutes_seconds(text: pl.Expr) -> pl.Expr:
-    """``3'25"``, ``3′25″``, ``3:25``, ``3分25秒`` or ``3.25`` (minutes.seconds) as seconds; null if not such a time."""
-    minsec = text.str.extract(_MINSEC, 1).cast(pl.Float64) * 60 + text.str.extract(_MINSEC, 2).cast(pl.Float64)
-    part = text.str.extract(_DOTTED, 2)
-    seconds_part = pl.when(part.str.len_chars() == 1).then(part + "0").otherwise(part)
-    dotted = text.str.extract(_DOTTED, 1).cast(pl.Float64) * 60 + seconds_part.cast(pl.Float64)
-    return pl.coalesce(minsec, dotted)
-
-
-def _seconds_part(text: pl.Expr) -> pl.Expr:
-    part = text.str.extract(_DOTTED, 2)
-    dotted = pl.when(part.str.len_chars() == 1).then(part + "0").otherwise(part).cast(pl.Float64)
-    return pl.coalesce(text.str.extract(_MINSEC, 2).cast(pl.Float64), dotted)
 
 
 def parse_results(
@@ -178,7 +161,7 @@ def _parse_one(
         )
     if field in TIME_FIELDS and not plain_seconds:
         number = minutes_seconds(raw)
-        sixty = _seconds_part(raw) >= 60
+        sixty = seconds_part(raw) >= 60
         zh = (
             pl.when(~blank & number.is_null())
             .then(pl.lit("不是时间（应为 分′秒″，如 3'25\" 或 3.25）"))

@@ -14,6 +14,7 @@ transform on both compares like with like.
 
 from __future__ import annotations
 
+import abc
 import itertools
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -60,8 +61,8 @@ class LakeEngine(Protocol):
         ...
 
 
-class _IbisEngine:
-    """Shared behaviour: tables from Parquet file lists, results as Arrow."""
+class _IbisEngine(abc.ABC):
+    """Shared behaviour: tables from Parquet file lists, results as Arrow; each engine says how it reads Parquet."""
 
     name = ""
 
@@ -72,17 +73,15 @@ class _IbisEngine:
         files = lake.files(dataset.id, version)
         if not files:
             return self.arrow(lake_schema(dataset).empty_table())
-        return self._read_parquet(files, f"{dataset.id}_{next(_names)}")
-
-    def _read_parquet(self, files: list[str], name: str) -> Table:
-        raise NotImplementedError
+        return self._read_parquet(files, f"{dataset.id}_{next(_names)}", with_path=False)
 
     def history(self, files: list[str]) -> Table:
-        table = self._read_parquet_named(files, f"history_{next(_names)}")
+        table = self._read_parquet(files, f"history_{next(_names)}", with_path=True)
         return table.mutate(_file=table["_path"].re_extract(r"([^/]+)$", 1)).drop("_path")
 
-    def _read_parquet_named(self, files: list[str], name: str) -> Table:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def _read_parquet(self, files: list[str], name: str, *, with_path: bool) -> Table:
+        """The rows of ``files`` as the table ``name``; with ``with_path``, a ``_path`` column names each row's file."""
 
     def arrow(self, data: pa.Table) -> Table:
         return ibis.memtable(data)
@@ -102,11 +101,10 @@ class DuckDBEngine(_IbisEngine):
     def __init__(self) -> None:
         super().__init__(ibis.duckdb.connect())
 
-    def _read_parquet(self, files: list[str], name: str) -> Table:
+    def _read_parquet(self, files: list[str], name: str, *, with_path: bool) -> Table:
+        if with_path:
+            return self.backend.read_parquet(files, table_name=name, filename="_path")
         return self.backend.read_parquet(files, table_name=name)
-
-    def _read_parquet_named(self, files: list[str], name: str) -> Table:
-        return self.backend.read_parquet(files, table_name=name, filename="_path")
 
 
 class SparkEngine(_IbisEngine):
@@ -150,15 +148,12 @@ class SparkEngine(_IbisEngine):
         super().__init__(ibis.pyspark.connect(session))
         self.session = session
 
-    def _read_parquet(self, files: list[str], name: str) -> Table:
-        frame = self.session.read.parquet(*files)
-        frame.createOrReplaceTempView(name)
-        return self.backend.table(name)
-
-    def _read_parquet_named(self, files: list[str], name: str) -> Table:
+    def _read_parquet(self, files: list[str], name: str, *, with_path: bool) -> Table:
         from pyspark.sql import functions
 
-        frame = self.session.read.parquet(*files).withColumn("_path", functions.input_file_name())
+        frame = self.session.read.parquet(*files)
+        if with_path:
+            frame = frame.withColumn("_path", functions.input_file_name())
         frame.createOrReplaceTempView(name)
         return self.backend.table(name)
 

@@ -120,13 +120,20 @@ class Snapshots:
             (dataset_id,), ("rows", snap.version), lambda: sum(pq.read_metadata(f).num_rows for f in snap.files)
         )
 
-    def memo(self, tables: tuple[str, ...], key: Hashable, compute: Callable[[], T]) -> T:
+    def memo(
+        self,
+        tables: tuple[str, ...],
+        key: Hashable,
+        compute: Callable[[], T],
+        keep: Callable[[T], bool] = lambda _: True,
+    ) -> T:
         """``compute()`` for ``key``, kept while the log state of every table in ``tables`` is unchanged.
 
         Args:
             tables: The tables the value is computed from.
             key: What distinguishes this value from others computed from the same tables.
             compute: Computes the value (called outside the lock; two threads may both compute it once).
+            keep: Whether a computed value may be kept (a value that must be recomputed each time is not).
         """
         full = (tables, key, tuple(table_stamp(self.lake, d) for d in tables))
         with self._lock:
@@ -136,6 +143,8 @@ class Snapshots:
                 return self._values[full]  # type: ignore[no-any-return]
             self.misses += 1
         value = compute()
+        if not keep(value):
+            return value
         with self._lock:
             self._values[full] = value
             while len(self._values) > self.size:

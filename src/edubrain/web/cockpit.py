@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -221,18 +220,13 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
 class DerivedCache:
     """Values computed from lake tables (derived datasets, forecast inputs), kept while those tables are unchanged.
 
-    Each value is keyed by the caller's key and the Delta log state of the
-    tables it was computed from, so a new version of any of them computes it
-    anew (the check is each table's log stamp, a listing and two ``stat`` calls). Least recently used values are
-    dropped beyond ``size``.
+    A thin front on the lake's :meth:`edubrain.store.snapshots.Snapshots.memo`: each value is keyed by the
+    caller's key and the Delta log state of the tables it was computed from, so a new version of any of them
+    computes it anew. ``namespace`` keeps one app's values apart from another's on the same lake.
     """
 
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._values: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
+    def __init__(self) -> None:
+        self.namespace = object()
 
     def get(
         self,
@@ -243,21 +237,7 @@ class DerivedCache:
         keep: Callable[[T], bool] = lambda _: True,
     ) -> T:
         """The value of ``compute()`` for ``key`` as of the current state of ``tables`` (kept if ``keep(value)``)."""
-        full = (str(home.lake.root), tables, key, tuple(table_stamp(home.lake, d) for d in tables))
-        with self._lock:
-            if full in self._values:
-                self._values.move_to_end(full)
-                self.hits += 1
-                return self._values[full]  # type: ignore[no-any-return]
-            self.misses += 1
-        value = compute()
-        if not keep(value):
-            return value
-        with self._lock:
-            self._values[full] = value
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
-        return value
+        return snapshots(home.lake).memo(tables, ("web", id(self.namespace), key), compute, keep)
 
 
 def shared_read(

@@ -25,7 +25,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import ibis
 import polars as pl
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -36,6 +35,7 @@ from edubrain.analytics.fitness.views import MEASURES, district_map, drill_down,
 from edubrain.errors import EduBrainError
 from edubrain.governance import policy
 from edubrain.governance.identity import Principal
+from edubrain.jobs.engine import DuckDBEngine
 from edubrain.web.cockpit import Viewpoint, derived_cache, shared_read, viewpoint
 from edubrain.web.messages import t
 from edubrain.web.pages_data import page_cache
@@ -86,14 +86,14 @@ def _indicators(page: Page) -> pl.DataFrame:
 
 def _views(scoped: pl.DataFrame, view: Viewpoint, org: str, year: int) -> dict[str, list[dict[str, Any]]]:
     """The map (city and district viewers), the trend of ``org`` and its children in ``year``."""
-    con = ibis.duckdb.connect()
+    engine = DuckDBEngine()  # the rows are already read and scoped; the views run in memory
     try:
-        t = ibis.memtable(scoped.to_arrow())
-        out = {"trend": con.to_polars(trend(t, org)).to_dicts(), "children": []}
-        out["children"] = con.to_polars(drill_down(t, org, year)).to_dicts()
-        out["map"] = con.to_polars(district_map(t, year)).to_dicts() if view.level in ("city", "district") else []
+        t = engine.arrow(scoped.to_arrow())
+        out = {"trend": engine.collect(trend(t, org)).to_pylist(), "children": []}
+        out["children"] = engine.collect(drill_down(t, org, year)).to_pylist()
+        out["map"] = engine.collect(district_map(t, year)).to_pylist() if view.level in ("city", "district") else []
     finally:
-        con.disconnect()
+        engine.close()
     return out
 
 

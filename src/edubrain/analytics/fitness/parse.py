@@ -26,9 +26,11 @@ from typing import Any
 import polars as pl
 
 from edubrain.analytics.fitness.standard import GRADES
+from edubrain.catalog import get_catalog
 from edubrain.exchange.fields import minutes_seconds, seconds_part
 
-TIME_FIELDS: tuple[str, ...] = ("run_800m_s", "run_1000m_s", "shuttle_run_50x8_s")
+TIME_FIELDS: tuple[str, ...] = tuple(f.name for f in get_catalog().dataset("fitness_tests").fields if f.minutes_seconds)
+"""The timed items written as minutes and seconds: the catalog's ``minutes_seconds`` fields."""
 NUMBER_FIELDS: tuple[str, ...] = (
     "height_cm",
     "weight_kg",

@@ -20,6 +20,20 @@ ETHNICITY: dict[str, float] = {
 BOY_SHARE = 0.515
 """Share of boys (sex ratio at birth about 106)."""
 
+STUDENT_SCHEMA: dict[str, pl.DataType] = {
+    "student_id": pl.String(), "id_number": pl.String(), "name": pl.String(), "male": pl.Boolean(),
+    "birth_day": pl.Int32(), "ethnicity": pl.String(), "hukou": pl.String(), "address": pl.String(),
+    "phone": pl.String(), "school": pl.String(), "grade": pl.Int8(), "class_seq": pl.Int16(),
+    "enrollment_year": pl.Int16(), "ability": pl.Float32(), "bias": pl.Float32(), "fit": pl.Float32(),
+    "stature": pl.Float32(), "bmi": pl.Float32(),
+}  # fmt: skip
+"""Columns of a student frame (see :func:`new_students`), declared so that a draw of no students keeps them.
+
+School codes arrive as a numpy ``object`` array, from which polars infers nothing when it is empty: a small
+district whose Poisson draw for a grade is zero would otherwise give ``school`` the type ``Object`` and fail to
+concatenate with its other grades (issue 13).
+"""
+
 _STREETS = np.array(
     ["中关村", "学院路", "望京", "亚运村", "双井", "方庄", "回龙观", "天通苑", "亦庄", "良乡", "梨园", "龙潭"]
 )
@@ -67,7 +81,7 @@ def _addresses(rng: np.random.Generator, district: District, n: int) -> np.ndarr
 
 
 def new_students(rng: np.random.Generator, book: SequenceBook, district: District, cohort: Cohort) -> pl.DataFrame:
-    """Draw ``len(cohort.schools)`` new students for ``cohort`` in ``district``."""
+    """Draw ``len(cohort.schools)`` new students for ``cohort`` in ``district`` (columns :data:`STUDENT_SCHEMA`)."""
     n = len(cohort.schools)
     male = rng.random(n) < BOY_SHARE
     first, last = birth_window(cohort.year, cohort.grade)
@@ -100,5 +114,5 @@ def new_students(rng: np.random.Generator, book: SequenceBook, district: Distric
             "stature": rng.normal(0, 1, n).astype(np.float32),
             "bmi": rng.normal(0, 1, n).astype(np.float32),
         },
-        schema_overrides={"grade": pl.Int8, "class_seq": pl.Int16, "enrollment_year": pl.Int16},
+        schema=STUDENT_SCHEMA,
     )

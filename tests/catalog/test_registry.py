@@ -25,6 +25,7 @@ DATASETS = {
     "fitness_warnings",
     "place_backtests",
     "place_forecasts",
+    "place_history",
     "school_infrastructure",
     "schools",
     "student_status_changes",
@@ -38,7 +39,14 @@ DATASETS = {
 def test_registry_packaged_catalog_has_the_submitted_and_derived_datasets(catalog: Catalog) -> None:
     assert set(catalog.datasets) == DATASETS
     derived = {d.id for d in catalog.datasets.values() if d.derived_from}
-    assert derived == {"fitness_indicators", "fitness_scores", "fitness_warnings", "place_backtests", "place_forecasts"}
+    assert derived == {
+        "fitness_indicators",
+        "fitness_scores",
+        "fitness_warnings",
+        "place_backtests",
+        "place_forecasts",
+        "place_history",
+    }
     for dataset_id in derived:
         assert set(catalog.dataset(dataset_id).derived_from) <= set(catalog.datasets), dataset_id
 

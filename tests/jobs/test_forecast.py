@@ -105,6 +105,27 @@ def test_forecast_job_writes_place_forecasts_with_scenarios(
     assert lineage["inputs"] == {k: home.lake.version(k) for k in ("births", "schools", "students")}
 
 
+def test_forecast_job_writes_the_observed_history_in_the_same_run(synth_city: tuple[Home, pl.DataFrame]) -> None:
+    home, manifest = synth_city
+    run = run_place_forecast(home, horizon=2, settings=FAST)
+    assert run.history_version is not None and run.history_version == home.lake.version("place_history")
+    history = pl.from_arrow(home.lake.read(home.catalog.dataset("place_history")))
+    assert isinstance(history, pl.DataFrame)
+    assert history.columns == ["district_code", "stage", "school_year", "students", *history.columns[4:]]
+    assert all(c.startswith("_") for c in history.columns[4:])  # lineage columns only: no person, no student id
+    assert history["students"].dtype == pl.Int64
+    assert set(history["district_code"]) == {*DISTRICTS, "110000"} and set(history["stage"]) == {"2", "3", "4"}
+    city = history.filter(pl.col("district_code") == "110000").group_by("school_year").agg(pl.col("students").sum())
+    assert city.sort("school_year")["students"].cast(pl.Float64).to_list() == students_per_year(manifest)
+    districts = history.filter(pl.col("district_code") != "110000")
+    assert districts["students"].sum() == history.filter(pl.col("district_code") == "110000")["students"].sum()
+    lineage = json.loads(home.lake.history("place_history")[0]["edubrain.lineage"])
+    assert lineage["inputs"] == {k: home.lake.version(k) for k in ("schools", "students")}
+    before = home.lake.version("place_history")
+    run_place_forecast(home, horizon=2, settings=FAST, write=False)
+    assert home.lake.version("place_history") == before
+
+
 def test_forecast_cli_prints_the_forecast_and_refuses_a_malformed_scenario(
     synth_city: tuple[Home, pl.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

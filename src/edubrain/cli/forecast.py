@@ -57,8 +57,9 @@ def places(
     """按区、学段预测未来学位需求、缺口与缺口出现年份 / forecast place demand and gaps per district and stage.
 
     Reads pupils, births and planned places from the lake, forecasts by cohort
-    survival with 80%/95% intervals, and replaces the derived dataset
-    ``place_forecasts`` (one lake version with its lineage) unless --no-write.
+    survival with 80%/95% intervals, and replaces the derived datasets
+    ``place_forecasts`` and ``place_history`` (the observed pupils; one lake version each, with lineage)
+    unless --no-write.
 
     Example: ``edubrain forecast places --district 110108 --stage primary --horizon 10 --scenario births-10.yaml``
     """
@@ -78,7 +79,8 @@ def places(
             _pick(compare_scenarios(run.gaps.filter(pl.col("scenario") == "base"), other), district, chosen_stage)
         )
     if run.version is not None:
-        console.print(t(f"已写入 place_forecasts 版本 {run.version}", f"wrote place_forecasts version {run.version}"))
+        done = f"place_forecasts v{run.version}, place_history v{run.history_version}"
+        console.print(t(f"已写入 {done}", f"wrote {done}"))
 
 
 def _print_places(table: pl.DataFrame, origin: int) -> None:

@@ -8,32 +8,90 @@ files scores the city once. Staleness is read from the lake itself (the
 input version recorded in the derived dataset's lineage), so the hook needs
 no state and a session that failed half-way is caught up by the next one.
 
-Today one derivation is registered: ``fitness_tests`` → ``fitness_scores``,
-``fitness_indicators``, ``fitness_warnings`` (:mod:`edubrain.jobs.fitness`).
+The exchange knows no job: derivations register themselves under the entry-point
+group :data:`GROUP` (``pyproject.toml``, ``[project.entry-points."edubrain.derivations"]``),
+each naming an object with ``is_stale(home)`` and ``run(home)`` (:class:`Derivation`).
+The platform's own is ``fitness`` (``fitness_tests`` → ``fitness_scores``,
+``fitness_indicators``, ``fitness_warnings``; :data:`edubrain.jobs.fitness.DERIVATION`);
+a deployment adds one by installing a package that declares another entry point.
 """
 
 from __future__ import annotations
 
 import logging
+from importlib.metadata import EntryPoint, entry_points
+from typing import Protocol, runtime_checkable
 
-from edubrain.errors import EduBrainError
+from edubrain.errors import ConfigurationError, EduBrainError
 from edubrain.home import Home
-from edubrain.jobs import fitness
 
 log = logging.getLogger(__name__)
+GROUP = "edubrain.derivations"
+"""The entry-point group derivations register under."""
+
+
+@runtime_checkable
+class Derivation(Protocol):
+    """A job that recomputes derived datasets when its inputs gained a version."""
+
+    def is_stale(self, home: Home) -> bool:
+        """True when an input has a version the derived datasets were not computed from."""
+        ...
+
+    def run(self, home: Home) -> list[str]:
+        """Recompute and write the derived datasets; return the ids written."""
+        ...
+
+
+def derivations() -> dict[str, Derivation]:
+    """The registered derivations by entry-point name, loaded (imported) now, in name order.
+
+    Raises:
+        ConfigurationError: An entry point does not load or names no :class:`Derivation`.
+    """
+    return {point.name: _load(point) for point in _points()}
+
+
+def _points() -> list[EntryPoint]:
+    return sorted(entry_points(group=GROUP), key=lambda p: p.name)
+
+
+def _load(point: EntryPoint) -> Derivation:
+    """The derivation an entry point names (imports its module)."""
+    try:
+        loaded = point.load()
+    except (ImportError, AttributeError) as exc:
+        raise ConfigurationError(
+            f"派生任务 {point.name}（{point.value}）无法加载：{exc}",
+            f"derivation {point.name} ({point.value}) cannot be loaded: {exc}",
+            entry_point=point.name,
+        ) from exc
+    if not isinstance(loaded, Derivation):
+        raise ConfigurationError(
+            f"派生任务 {point.name}（{point.value}）缺少 is_stale(home) 或 run(home)",
+            f"derivation {point.name} ({point.value}) has no is_stale(home) or run(home)",
+            entry_point=point.name,
+        )
+    return loaded
 
 
 def after_session(home: Home) -> list[str]:
     """Recompute the derived datasets that are stale; return the ids of the datasets written.
 
-    A failure is logged, not raised: the submission is already committed, and
-    ``edubrain fitness run`` recomputes the derived datasets on demand.
+    A failure (a derivation that does not load or fails) is logged, not raised: the submission is
+    already committed, and each derivation's own command (``edubrain fitness run``) recomputes it on
+    demand. No registered derivation at all is logged as a warning too: the package metadata is then
+    missing (reinstall with ``pip install -e .``) and nothing would be derived.
     """
-    if not fitness.is_stale(home):
-        return []
-    try:
-        run = fitness.run_fitness(home)
-    except EduBrainError as exc:
-        log.warning("fitness derivation failed / 体测派生数据计算失败: %s", exc.en)
-        return []
-    return sorted(run.versions)
+    points = _points()
+    if not points:
+        log.warning("没有注册的派生任务 / no derivation is registered under the entry-point group %s", GROUP)
+    written: list[str] = []
+    for point in points:
+        try:
+            derivation = _load(point)
+            if derivation.is_stale(home):
+                written.extend(derivation.run(home))
+        except EduBrainError as exc:
+            log.warning("派生任务 %s 失败 / derivation %s failed: %s", point.name, point.name, exc.en)
+    return sorted(written)

@@ -139,6 +139,25 @@ def is_stale(home: Home) -> bool:
     return _scored_from(home) != tests
 
 
+class FitnessDerivation:
+    """The post-commit derivation ``fitness_tests`` → the three fitness datasets (:mod:`edubrain.exchange.derive`).
+
+    Registered as the entry point ``fitness`` of the group ``edubrain.derivations`` in ``pyproject.toml``.
+    """
+
+    def is_stale(self, home: Home) -> bool:
+        """True when ``fitness_tests`` has a version the fitness datasets were not computed from."""
+        return is_stale(home)
+
+    def run(self, home: Home) -> list[str]:
+        """Score the current ``fitness_tests`` and write the derived datasets; return their ids."""
+        return sorted(run_fitness(home).versions)
+
+
+DERIVATION = FitnessDerivation()
+"""The instance the entry point names."""
+
+
 def _scored_from(home: Home) -> int | None:
     """The ``fitness_tests`` version the current ``fitness_scores`` was computed from (None if never)."""
     import json

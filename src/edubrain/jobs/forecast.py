@@ -1,4 +1,7 @@
-"""The place-forecast jobs: extract aggregates from the lake, forecast, write ``place_forecasts`` / ``place_backtests``.
+"""The place-forecast jobs: extract aggregates from the lake, forecast, write the derived forecast datasets.
+
+``edubrain forecast places`` writes ``place_forecasts`` and ``place_history`` (the observed pupils the
+forecast starts from) in one run; ``edubrain forecast backtest`` writes ``place_backtests``.
 
 Only counts leave the lake: pupils per district, school year and grade
 (a DuckDB group-by over the students table's files), births per district
@@ -42,6 +45,9 @@ from edubrain.jobs.derived import write_derived
 from edubrain.jobs.engine import open_engine
 from edubrain.jobs.lakefiles import file_lifetimes
 from edubrain.jobs.transforms import run
+
+CITY = "110000"
+"""The district code of the city total."""
 
 
 @dataclass(frozen=True)
@@ -159,11 +165,19 @@ def read_scenario(path: Path) -> Scenario:
 
 @dataclass(frozen=True)
 class PlaceForecastRun:
-    """What ``run_place_forecast`` computed (and wrote, unless asked not to)."""
+    """What ``run_place_forecast`` computed (and wrote, unless asked not to).
+
+    Attributes:
+        forecasts: The base forecast first, then one per scenario.
+        gaps: Forecast, planned places and gap per scenario, district (and city), stage and school year.
+        version: The version of ``place_forecasts`` written (None when not written).
+        history_version: The version of ``place_history`` written in the same run (None when not written).
+    """
 
     forecasts: list[PlaceForecast]
     gaps: pl.DataFrame
     version: int | None
+    history_version: int | None = None
 
 
 def run_place_forecast(
@@ -173,7 +187,10 @@ def run_place_forecast(
     settings: ForecastSettings | None = None,
     write: bool = True,
 ) -> PlaceForecastRun:
-    """Forecast places for every district and stage and replace ``place_forecasts`` with the result.
+    """Forecast places for every district and stage; replace ``place_forecasts`` and ``place_history``.
+
+    ``place_history`` is the observed pupils the forecast starts from (the fan chart's history line),
+    written in the same run from the same input versions, so a page reads both and never the students table.
 
     Args:
         home: The EduBrain home.
@@ -185,8 +202,9 @@ def run_place_forecast(
     inputs = read_inputs(home)
     forecasts = forecast_places(inputs.history, horizon, settings, scenarios or [])
     gaps = pl.concat([place_gaps(f, inputs.capacity) for f in forecasts])
-    version = None
+    version = history_version = None
     if write:
+        history_version = write_history(home, inputs)
         rows = gaps.with_columns(
             pl.col("stage").replace_strict(STAGE_CODES),
             pl.lit(forecasts[0].origin).alias("origin_year"),
@@ -200,7 +218,25 @@ def run_place_forecast(
             job=_job("places", horizon, scenarios),
             inputs=inputs.versions,
         )
-    return PlaceForecastRun(forecasts, gaps, version)
+    return PlaceForecastRun(forecasts, gaps, version, history_version)
+
+
+def write_history(home: Home, inputs: ForecastInputs) -> int:
+    """Replace ``place_history`` with the observed pupils per district (and city), stage and school year.
+
+    Counts only (:meth:`EnrollmentHistory.stage_table`); the lineage records the ``students`` and ``schools``
+    versions they were counted from.
+
+    Returns:
+        The lake version written.
+    """
+    rows = inputs.history.stage_table(CITY).with_columns(
+        pl.col("stage").replace_strict(STAGE_CODES), pl.col("students").round().cast(pl.Int64)
+    )
+    versions = {k: v for k, v in inputs.versions.items() if k != "births"}
+    return write_derived(
+        home, "place_history", _arrow(home, "place_history", rows), job="forecast.history", inputs=versions
+    )
 
 
 def run_backtest(

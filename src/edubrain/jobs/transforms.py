@@ -94,6 +94,6 @@ register(
         history=("students",),
         build=lambda t: enrollment_per_file(t["students"]),
         key=("_file", "school_code", "school_year", "grade"),
-        feeds=("place_forecasts", "place_backtests"),
+        feeds=("place_forecasts", "place_history", "place_backtests"),
     )
 )

@@ -1,17 +1,14 @@
 """The 学位预测 page: the district map of the place gap, a fan chart per district and stage, the backtest table.
 
-It shows the derived datasets ``place_forecasts`` and ``place_backtests``
+It shows the derived datasets ``place_forecasts``, ``place_history`` (the
+observed pupils: the fan chart's history line) and ``place_backtests``
 (written by ``edubrain forecast places`` / ``edubrain forecast backtest``),
-read through :func:`~edubrain.governance.readpath.read_dataset`; both are
+read through :func:`~edubrain.governance.readpath.read_dataset`; all are
 aggregates per district, shared unconditionally, so one read per lake version
 serves every reader (:func:`~edubrain.web.cockpit.shared_read`) and the page
 narrows it to the user's scope: the city sees every district and the city
 total (``110000``), a district only itself. Schools and persons get 403.
-
-The fan chart's history line is the observed pupils per district, stage and
-year (:meth:`EnrollmentHistory.stage_table` from
-:func:`edubrain.jobs.forecast.read_inputs`, counts only), kept per lake
-version of ``students``, ``births`` and ``schools``.
+The page never reads the students table.
 """
 
 from __future__ import annotations
@@ -24,7 +21,7 @@ import polars as pl
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from edubrain.analytics.forecast import ForecastError, nces_mape_table
+from edubrain.analytics.forecast import nces_mape_table
 from edubrain.analytics.forecast.backtest import METHODS
 from edubrain.analytics.forecast.reference import NCES_MAPE, NCES_SERIES
 from edubrain.analytics.forecast.stages import STAGE_CODES
@@ -50,16 +47,14 @@ def _read(page: Page, dataset_id: str) -> pl.DataFrame | None:
     return frame.with_columns(pl.col("stage").replace_strict(STAGE_OF_CODE, default=pl.col("stage")))
 
 
-def _history(home: Home) -> pl.DataFrame:
-    """Observed pupils per district (and city), stage and school year; empty when the inputs are missing."""
-    from edubrain.jobs.forecast import read_inputs
-
-    try:
-        return read_inputs(home).history.stage_table(CITY)
-    except ForecastError:
+def _history(page: Page) -> pl.DataFrame:
+    """Observed pupils per district (and city), stage and school year (``place_history``); empty before a run."""
+    history = _read(page, "place_history")
+    if history is None:
         return pl.DataFrame(
-            schema={"district_code": pl.String, "stage": pl.String, "school_year": pl.Int64, "students": pl.Float64}
+            schema={"district_code": pl.String, "stage": pl.String, "school_year": pl.Int64, "students": pl.Int64}
         )
+    return history
 
 
 def _stale(home: Home) -> tuple[str, str] | None:
@@ -161,7 +156,7 @@ def _choose(mine: pl.DataFrame, stage: str, year: int | None, district: str, sce
 def _context(page: Page, mine: pl.DataFrame, choice: Choice) -> dict[str, Any]:
     """The page's context: the gaps of the chosen stage and year, the chart data, the backtest table."""
     cache = derived_cache(page.request.app.state)
-    history = cache.get(page.home, INPUTS, ("forecast-history",), lambda: _history(page.home))
+    history = _history(page)
     stale = cache.get(page.home, ("place_forecasts", *INPUTS), ("forecast-lineage",), lambda: _stale(page.home))
     names = {c.code: (c.zh, c.en) for c in page.home.catalog.code_table("district").codes}
     chosen = mine.filter(pl.col("scenario") == choice.scenario)

@@ -27,7 +27,7 @@ import polars as pl
 
 from edubrain.analytics.fitness.standard import GRADES
 from edubrain.catalog import get_catalog
-from edubrain.exchange.fields import minutes_seconds, seconds_part
+from edubrain.values import minutes_seconds, seconds_part
 
 TIME_FIELDS: tuple[str, ...] = tuple(f.name for f in get_catalog().dataset("fitness_tests").fields if f.minutes_seconds)
 """The timed items written as minutes and seconds: the catalog's ``minutes_seconds`` fields."""

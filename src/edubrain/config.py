@@ -54,11 +54,24 @@ class Settings(BaseSettings):
         pseudonym_key: HMAC key (32+ characters) of the pseudonyms that replace
             person identifiers in derived datasets; see docs/privacy.md.
         pseudonym_key_id: The key's id, stored with each derived dataset.
-        max_upload_mb: Largest file the API accepts for a submission, in MB.
+        max_upload_mb: Largest file the API and the web form accept for a
+            submission, in MB; a larger body is refused (413) as it arrives.
+        max_uncompressed_mb: Largest total uncompressed size of an XLSX's
+            parts, in MB, checked from the zip directory before parsing.
+        max_compression_ratio: Largest uncompressed / compressed size of an
+            XLSX part over 1 MB (a zip bomb inflates ~1000 times).
+        max_rows: Most data rows a submitted file may hold.
+        max_columns: Most columns (header width) a submitted file may hold.
         hub_url: The hub (the city's EduBrain) that ``edubrain push`` and
             ``edubrain pull`` talk to, e.g. ``https://edubrain.example``.
         api_key: This node's API key at the hub (``ebk_…``, from
             ``edubrain token create`` on the hub).
+        metrics_token: Bearer token of the Prometheus scraper for
+            ``/metrics`` (a long random string). A city_admin's or an
+            auditor's access token is accepted too; nobody else's.
+        small_cell_min: Smallest cell (pupils) of an aggregate dataset shown
+            to a reader whose scope does not cover the cell's organisation;
+            smaller cells are suppressed (docs/privacy.md). 1 turns it off.
     """
 
     model_config = SettingsConfigDict(env_prefix="EDUBRAIN_", env_nested_delimiter="__")
@@ -85,8 +98,14 @@ class Settings(BaseSettings):
     pseudonym_key: SecretStr | None = None
     pseudonym_key_id: str | None = None
     max_upload_mb: int = 200
+    max_uncompressed_mb: int = 256
+    max_compression_ratio: int = 100
+    max_rows: int = 5_000_000
+    max_columns: int = 500
     hub_url: str | None = None
     api_key: SecretStr | None = None
+    metrics_token: SecretStr | None = None
+    small_cell_min: int = 10
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -1,6 +1,8 @@
 """The EduBrain home: settings, operational database, lake and key index together.
 
 One ``Home`` per process or request; nothing is opened until it is used.
+The home folder and the lake are private to the account running EduBrain
+(folders 0700, files 0600: see :mod:`edubrain.store.private`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from edubrain.errors import NotInitialisedError
 from edubrain.store import db
 from edubrain.store.keyindex import KeyIndex
 from edubrain.store.lake import Lake
+from edubrain.store.private import private_dir, private_umask
 
 
 class Home:
@@ -35,8 +38,8 @@ class Home:
 
     @cached_property
     def engine(self) -> Engine:
-        """The operational database engine."""
-        self.settings.home.mkdir(parents=True, exist_ok=True)
+        """The operational database engine (the home folder is made, or tightened to, 0700)."""
+        private_dir(self.settings.home)
         return db.make_engine(
             self.settings.resolved_database_url,
             pool_size=self.settings.db_pool_size,
@@ -55,8 +58,9 @@ class Home:
 
     def key_index(self) -> KeyIndex:
         """Open the key index (close it, or use it as a context manager)."""
-        self.lake.root.mkdir(parents=True, exist_ok=True)
-        return KeyIndex(self.index_path, self.lake, self.catalog)
+        private_dir(self.lake.root)
+        with private_umask():
+            return KeyIndex(self.index_path, self.lake, self.catalog)
 
     def ensure_initialised(self) -> None:
         """Raise :class:`NotInitialisedError` unless ``edubrain init`` has run."""
@@ -68,9 +72,9 @@ class Home:
 
     @contextmanager
     def write_lock(self) -> Iterator[None]:
-        """Hold the lake's writer lock: one writing process at a time."""
-        self.lake.root.mkdir(parents=True, exist_ok=True)
-        with open(self.lake.root / ".lock", "a+") as handle:
+        """Hold the lake's writer lock: one writing process at a time; what it writes is private (umask 077)."""
+        private_dir(self.lake.root)
+        with private_umask(), open(self.lake.root / ".lock", "a+") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield

@@ -88,8 +88,10 @@ def test_datasets_time_travel_reads_an_older_version(shared: ApiCity) -> None:
 
 
 def test_datasets_versions_lists_the_history(shared: ApiCity) -> None:
-    entries = shared.client.get("/api/v1/datasets/students/versions", headers=shared.auth("school1")).json()
+    entries = shared.client.get("/api/v1/datasets/students/versions", headers=shared.auth("haidian")).json()
     assert [e["version"] for e in entries] == [1, 0] and entries[0]["org"] == OTHER_SCHOOL
+    own = shared.client.get("/api/v1/datasets/students/versions", headers=shared.auth("school1")).json()
+    assert [e["version"] for e in own] == [0] and own[0]["org"] == SCHOOL  # another school's batches are not shown
     assert_error(shared.client.get("/api/v1/datasets/nope/versions", headers=shared.auth("city")), 404)
 
 

@@ -2,7 +2,8 @@
 
 Random sequences of upserts (changing a student's status, adding students,
 moving students between the two schools) and full rosters that retire
-students are committed at the hub; after each, three nodes (the district and
+students are committed at the hub (a school's roster naming a pupil the
+other school holds is refused: key ownership); after each, three nodes (the district and
 each school) pull and their copies are compared with a full pull.
 """
 
@@ -36,7 +37,13 @@ batches = st.lists(
 )
 
 
-def _commit(city: ApiCity, folder: Path, mode: str, school: str, students: list[int], status: str) -> None:
+def _commit(
+    city: ApiCity, folder: Path, mode: str, school: str, students: list[int], status: str, owner: dict[int, str]
+) -> None:
+    """Commit one batch; a school's full roster naming a pupil the other school now holds must be refused.
+
+    ``owner`` tracks which school holds each pupil of the pool (the district's upserts move them).
+    """
     rows = [student_rows(1, school, CLASS_OF[school], i)[1] for i in students]
     for row in rows:
         row[10] = status
@@ -48,7 +55,23 @@ def _commit(city: ApiCity, folder: Path, mode: str, school: str, students: list[
         files={"file": (path.name, path.read_bytes(), "text/csv")},
         headers=city.auth(user),
     )
-    assert response.json()["report"]["status"] in ("committed", "unchanged"), response.text
+    report = response.json()["report"]
+    taken = mode == "replace-scope" and any(owner.get(i, school) != school for i in students)
+    if taken:  # a takeover of the other school's pupil: refused, nothing stored (key ownership)
+        assert report["status"] == "rejected" and {g["rule"] for g in report["groups"]} == {"key_owner"}, report
+        return
+    assert report["status"] in ("committed", "unchanged"), response.text
+    if mode == "replace-scope":
+        for i in [i for i, held in owner.items() if held == school and i not in students]:
+            del owner[i]  # retired
+    owner.update(dict.fromkeys(students, school))
+
+
+def _owners(city: ApiCity) -> dict[int, str]:
+    """The school now holding each pupil of the pool."""
+    index = {str(student_rows(1, SCHOOL, CLASS, i)[1][0]): i for i in POOL}
+    stored = city.home.lake.read(city.home.catalog.dataset("students"), columns=["student_id", "school_code"])
+    return {index[r["student_id"]]: r["school_code"] for r in stored.to_pylist() if r["student_id"] in index}
 
 
 def _rows(frame: pl.DataFrame) -> list[dict[str, object]]:
@@ -62,8 +85,9 @@ def test_exchange_incremental_copy_equals_a_full_pull(fresh: ApiCity, tmp_path: 
     with session_scope(fresh.home.engine) as session:
         keys = {org: tokens.create_api_key(session, "n", org)[1] for org in ("110108", SCHOOL, OTHER_SCHOOL)}
     nodes = {org: HubClient("http://testserver", key, client=fresh.client) for org, key in keys.items()}
+    owner = _owners(fresh)  # the city is shared by the examples: start from what is stored
     for mode, school, students, status in sequence:
-        _commit(fresh, tmp_path, mode, school, students, status)
+        _commit(fresh, tmp_path, mode, school, students, status, owner)
         for org, hub in nodes.items():
             pull(tmp_path / org, hub, "students")
             copy = Mirror(tmp_path / org, hub.hub_url, "students").read()

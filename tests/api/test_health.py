@@ -22,7 +22,7 @@ def test_metrics_count_requests_by_route_template(shared: ApiCity) -> None:
     shared.client.get("/api/v1/catalog/students")
     shared.client.get("/api/v1/catalog/nope")
     shared.client.get("/no/such/path")
-    text = shared.client.get("/metrics").text
+    text = shared.client.get("/metrics", headers=shared.auth("city")).text  # a city_admin (tests/security/test_http.py)
     assert 'edubrain_http_requests_total{method="GET",route="/api/v1/catalog/{dataset_id}",status="200"}' in text
     assert 'route="/api/v1/catalog/{dataset_id}",status="404"' in text
     assert 'route="unmatched",status="404"' in text

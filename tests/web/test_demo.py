@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from edubrain.catalog import Catalog
 from edubrain.exchange.ingest import ingest_file
 from edubrain.governance import policy
-from edubrain.web.demo import create_demo_accounts
+from edubrain.synth.demo import create_demo_accounts
 from tests.conftest import SCHOOL, home_with_schools, student_rows, write_csv
 from tests.web.conftest import make_app
 

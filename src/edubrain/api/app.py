@@ -11,9 +11,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from edubrain import __version__
+from edubrain.api import docs
 from edubrain.api.errors import install_error_handlers
+from edubrain.api.hardening import SecurityHeadersMiddleware
 from edubrain.api.metrics import MetricsMiddleware, RequestMetrics
-from edubrain.api.routers import auth, catalog, datasets, exchange, health, submissions
+from edubrain.api.routers import auth, catalog, datasets, exchange, health, submissions, transfers
+from edubrain.api.serverlog import install_log_filters
 from edubrain.home import Home
 
 API_PREFIX = "/api/v1"
@@ -35,22 +38,33 @@ def create_app(home: Home | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        install_log_filters()  # also when run by ``uvicorn --factory`` rather than ``edubrain serve``
         yield
         if "engine" in vars(home):  # only if it was ever opened
             home.engine.dispose()
 
-    app = FastAPI(title="EduBrain 教育数据大脑 API", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="EduBrain 教育数据大脑 API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # served by api/docs.py from the app's own files
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+    )
     app.state.home = home
     app.state.metrics = RequestMetrics()
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     install_error_handlers(app)
-    for area in (auth, catalog, submissions, datasets, exchange):
+    for area in (auth, catalog, submissions, transfers, datasets, exchange):
         app.include_router(area.router, prefix=API_PREFIX)
     settings = home.settings
     if settings.oidc_issuer and settings.oidc_audience and settings.oidc_jwks_file:
         app.include_router(auth.oidc_router, prefix=API_PREFIX)
     app.include_router(health.router)
+    app.include_router(docs.router)
     from edubrain.web import mount_web
 
     mount_web(app)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env == "production")  # outermost: every response
     return app

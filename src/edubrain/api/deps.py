@@ -14,11 +14,10 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from edubrain.governance.identity import AuthError, Principal
 from edubrain.governance.readpath import AccessDenied
-from edubrain.governance.tokens import verify_access_token, verify_api_key
+from edubrain.governance.signin import API_KEY_PREFIX, principal_of_token
 from edubrain.home import Home
-from edubrain.store.db import session_scope
 
-API_KEY_PREFIX = "ebk_"
+__all__ = ["API_KEY_PREFIX", "principal_of_token"]
 bearer_scheme = HTTPBearer(auto_error=False, description="访问令牌或节点 API 密钥 / access token or node API key")
 api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="节点 API 密钥 / node API key (ebk_…)")
 
@@ -31,18 +30,6 @@ def get_home(request: Request) -> Home:
 
 HomeDep = Annotated[Home, Depends(get_home)]
 DatasetId = Annotated[str, Path(max_length=64, description="Catalog dataset id", examples=["students", "schools"])]
-
-
-def principal_of_token(home: Home, token: str) -> Principal:
-    """The principal of an access token or a node API key (the web pages use this for their session cookie).
-
-    Raises:
-        AuthError: the token or key is invalid, expired, revoked, or its account disabled.
-    """
-    with session_scope(home.engine) as session:
-        if token.startswith(API_KEY_PREFIX):
-            return verify_api_key(session, token)
-        return verify_access_token(session, home.settings, token)
 
 
 def bearer_token(

@@ -8,7 +8,9 @@ same shape. Each route declares the statuses it can fail with through
 
 from __future__ import annotations
 
+import logging
 import re
+import uuid
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,7 +19,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from edubrain.api.hardening import security_headers
+from edubrain.api.serverlog import ERROR_ID_ATTRIBUTE, redacted_traceback
 from edubrain.errors import EduBrainError
+
+logger = logging.getLogger(__name__)
 
 
 class ErrorDetail(BaseModel):
@@ -47,6 +53,7 @@ class ApiError(EduBrainError):
 STATUS_BY_CODE: dict[str, int] = {
     "auth_error": 401,
     "access_denied": 403,
+    "transfer_refused": 403,
     "scope_error": 403,
     "unknown_dataset": 404,
     "unknown_organisation": 404,
@@ -59,6 +66,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "input_file_error": 422,
     "validation_failed": 422,
     "invalid_request": 422,
+    "org_required": 422,
     "not_initialised": 503,
     "configuration_error": 503,
     "pseudonym_key_error": 503,
@@ -140,14 +148,23 @@ def _allowed_methods(request: Request) -> list[str]:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    """A bug or an outage (database down): the one shape, no internals; the server logs the traceback."""
+    """A bug or an outage (database down): a generic bilingual body with an opaque error id, nothing internal.
+
+    The server log gets the id, the method, the route's path (no query string) and the redacted traceback
+    (frames and exception types, never the message, which may quote a pupil's data).
+    """
+    error_id = uuid.uuid4().hex
+    setattr(exc, ERROR_ID_ATTRIBUTE, error_id)
+    logger.error("internal error %s on %s %s\n%s", error_id, request.method, request.url.path, redacted_traceback(exc))
     body = {
         "code": "internal_error",
-        "message_zh": "服务器内部错误，请稍后重试或联系管理员",
-        "message_en": "Internal error; try again later or contact the administrator",
-        "details": {"type": type(exc).__name__},
+        "message_zh": f"服务器内部错误（错误编号 {error_id}），请稍后重试或将编号告知管理员",
+        "message_en": f"Internal error (error id {error_id}); try again later or give the id to the administrator",
+        "details": {"error_id": error_id},
     }
-    return error_response(500, body)
+    response = error_response(500, body)
+    response.headers.update(security_headers(request.url.path))
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -1,4 +1,9 @@
-"""Tables as downloadable files: CSV (UTF-8 with BOM, for Excel), XLSX, Parquet and JSON Lines."""
+"""Tables as downloadable files: CSV (UTF-8 with BOM, for Excel), XLSX, Parquet and JSON Lines.
+
+CSV and XLSX are opened by spreadsheet programs: their text cells are defused
+against formula injection by :mod:`edubrain.governance.export_safety`
+(Parquet and JSON Lines are data for programs and keep every value as stored).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 
 from edubrain.api.errors import ApiError
+from edubrain.governance.export_safety import safe_csv, xlsx_row
 
 TableFormat = Literal["csv", "xlsx", "parquet", "jsonl"]
 MEDIA_TYPES: dict[str, str] = {
@@ -42,7 +48,7 @@ def table_bytes(table: pa.Table, fmt: TableFormat) -> bytes:
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     if fmt == "csv":
-        return frame.write_csv(include_bom=True).encode("utf-8")
+        return safe_csv(frame)
     if fmt == "jsonl":
         return frame.write_ndjson().encode("utf-8")
     return _xlsx(frame)
@@ -58,9 +64,9 @@ def _xlsx(frame: pl.DataFrame) -> bytes:
         )
     book = Workbook(write_only=True)
     sheet = book.create_sheet("data")
-    sheet.append(frame.columns)
+    sheet.append(xlsx_row(sheet, frame.columns))
     for row in frame.with_columns(pl.selectors.datetime().dt.replace_time_zone(None)).iter_rows():
-        sheet.append(list(row))
+        sheet.append(xlsx_row(sheet, row))
     sink = io.BytesIO()
     book.save(sink)
     return sink.getvalue()

@@ -59,6 +59,9 @@ LABELS: dict[str, dict[str, str]] = {
         "sharing": "共享属性",
         "frequency": "更新频率",
         "derived": "来源数据集",
+        "reason": "分级说明",
+        "small_cells": "小单元格抑制",
+        "small_cells_text": "人数字段 {fields} 为 1 至 k-1（k = EDUBRAIN_SMALL_CELL_MIN，默认 10）的单元格，对范围外读者不予显示",
         "top_level": "最高分级",
         "fields": "字段",
         "field_cols": "字段名|名称|类型|必填|取值要求|分级|别名|说明",
@@ -82,6 +85,10 @@ LABELS: dict[str, dict[str, str]] = {
         "sharing": "Sharing",
         "frequency": "Update frequency",
         "derived": "Derived from",
+        "reason": "Classification reason",
+        "small_cells": "Small-cell suppression",
+        "small_cells_text": "cells whose {fields} is 1 to k-1 (k = EDUBRAIN_SMALL_CELL_MIN, default 10) are withheld "
+        "from readers outside their scope",
         "top_level": "Highest classification",
         "fields": "Fields",
         "field_cols": "Field|Title|Type|Required|Allowed values|Level|Aliases|Description",
@@ -251,6 +258,11 @@ def _properties(dataset: Dataset, catalog: Catalog, lang: str) -> list[list[str]
     if dataset.derived_from:
         links = [_dataset_link(catalog, d, lang) for d in dataset.derived_from]
         rows.append([text["derived"], ", ".join(links)])
+    if dataset.classification_reason_zh and dataset.classification_reason_en:
+        rows.append([text["reason"], dataset.classification_reason_zh if zh else dataset.classification_reason_en])
+    if dataset.aggregate:
+        counts = ", ".join(f"`{c}`" for c in dataset.aggregate.count_fields)
+        rows.append([text["small_cells"], text["small_cells_text"].format(fields=counts)])
     return rows
 
 

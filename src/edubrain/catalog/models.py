@@ -201,6 +201,38 @@ class GroupSumMaxRule(_Strict):
     title_en: str
 
 
+class CellGroup(_Strict):
+    """Cells of an aggregate that add up: the rows sharing ``by``, and the total row whose ``total`` fields equal them.
+
+    With ``total`` omitted the group's own rows include its total (a ``*`` row
+    of a dimension). A group is what complementary suppression protects: a
+    total less the visible cells must not reveal a hidden one.
+    """
+
+    by: list[str] = Field(min_length=1)
+    total: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _same_arity(self) -> CellGroup:
+        if self.total is not None and len(self.total) != len(self.by):
+            raise ValueError("aggregate group: 'by' and 'total' must have the same length")
+        return self
+
+
+class AggregateSpec(_Strict):
+    """An aggregate dataset's cells and how small ones are withheld (docs/privacy.md, small-cell suppression)."""
+
+    count_fields: list[str] = Field(min_length=1)
+    """Cell sizes (pupils): a row is a small cell when any of them is 1 … k-1; the first ranks complements."""
+    dimensions: list[str] = Field(min_length=1)
+    """Fields that name the cell; never withheld. Every other field is withheld from a suppressed cell."""
+    groups: list[CellGroup] = Field(default_factory=list)
+    period_field: str | None = None
+    """The period (school year) that ``change_fields`` compare with the one before."""
+    change_fields: list[str] = Field(default_factory=list)
+    """Changes on the previous period: withheld too when the previous period's cell is suppressed."""
+
+
 Rule = Annotated[
     ReferenceRule | IdBirthDateRule | IdSexRule | StudentNumberIdRule | AgeForGradeRule | CompareRule | GroupSumMaxRule,
     Field(discriminator="kind"),
@@ -221,6 +253,10 @@ class Dataset(_Strict):
     sharing: Sharing
     update_frequency: str
     derived_from: list[str] = Field(default_factory=list)
+    classification_reason_zh: str | None = Field(default=None, min_length=1)
+    """Why a derived dataset is classified below its inputs (an aggregate, say); checked at catalog load."""
+    classification_reason_en: str | None = Field(default=None, min_length=1)
+    aggregate: AggregateSpec | None = None
     fields: list[FieldSpec] = Field(min_length=1)
     rules: list[Rule] = Field(default_factory=list)
 
@@ -236,6 +272,13 @@ class Dataset(_Strict):
             for ref in _rule_fields(rule):
                 if ref not in names:
                     raise ValueError(f"dataset {self.id}: rule {rule.kind} names unknown field {ref!r}")
+        for ref in _aggregate_fields(self.aggregate):
+            if ref not in names:
+                raise ValueError(f"dataset {self.id}: aggregate names unknown field {ref!r}")
+        if (self.classification_reason_zh is None) != (self.classification_reason_en is None):
+            raise ValueError(f"dataset {self.id}: give classification_reason_zh and classification_reason_en together")
+        if self.aggregate and not set(self.primary_key) <= set(self.aggregate.dimensions):
+            raise ValueError(f"dataset {self.id}: aggregate dimensions must include the primary key")
         return self
 
     def field(self, name: str) -> FieldSpec:
@@ -249,6 +292,14 @@ class Dataset(_Strict):
     def field_names(self) -> list[str]:
         """Field names in declaration order."""
         return [f.name for f in self.fields]
+
+
+def _aggregate_fields(spec: AggregateSpec | None) -> list[str]:
+    if spec is None:
+        return []
+    groups = [name for g in spec.groups for name in [*g.by, *(g.total or [])]]
+    period = [spec.period_field] if spec.period_field else []
+    return [*spec.count_fields, *spec.dimensions, *groups, *period, *spec.change_fields]
 
 
 def _rule_fields(rule: Rule) -> list[str]:

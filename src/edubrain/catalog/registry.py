@@ -4,8 +4,9 @@ The declarations live in ``catalog/data``: ``datasets/*.yaml``,
 ``code_tables/*.yaml`` and ``classification.yaml``. Loading validates each
 file and the references between them (a field's code table exists, a
 reference rule names a declared dataset and field, a field's classification
-level is on the scale); any problem is a :class:`CatalogError` naming the
-file and the place in it.
+level is on the scale, a derived dataset is classified no lower than its
+inputs); any problem is a :class:`CatalogError` naming the file and the place
+in it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from edubrain.catalog.models import ClassificationLevel, CodeTable, Dataset, Ref
 from edubrain.errors import CatalogError, UnknownDatasetError
 
 DATA_DIR = Path(__file__).parent / "data"
+PERSONAL_RANK = 3
+"""L3 and above is personal information."""
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -126,7 +129,45 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
         datasets[ds.id] = ds
     catalog = Catalog(datasets=datasets, code_tables=tables, levels=levels)
     _check_references(catalog, data_dir)
+    for ds in catalog.datasets.values():
+        _check_derived_level(catalog, ds, data_dir / "datasets" / f"{ds.id}.yaml")
     return catalog
+
+
+def _check_derived_level(catalog: Catalog, ds: Dataset, path: Path) -> None:
+    """A derived dataset inherits the highest level of its inputs, unless ``classification_reason_zh``/``_en`` say why not.
+
+    Checked at the dataset level (its highest field against its inputs'
+    highest) and, when it holds personal information (a field at L3 or
+    above), for every such field: personal values computed from sensitive
+    inputs (health data, L4) are sensitive too.
+
+    Raises:
+        CatalogError: bilingual, naming the dataset, the fields, the input and its level.
+    """
+    if not ds.derived_from or ds.classification_reason_zh:
+        return
+    rank = {lvl.id: lvl.rank for lvl in catalog.levels.values()}
+    top_input, top = max(
+        ((f"{src}.{f.name}", rank[f.classification]) for src in ds.derived_from for f in catalog.datasets[src].fields),
+        key=lambda pair: pair[1],
+    )
+    level = next(lvl.id for lvl in catalog.levels.values() if lvl.rank == top)
+    own = max(rank[f.classification] for f in ds.fields)
+    low = [f.name for f in ds.fields if PERSONAL_RANK <= rank[f.classification] < top]
+    if own >= top and not low:
+        return
+    raise CatalogError(
+        f"{path.name}：派生数据集 {ds.id} 的分级低于其输入 {top_input}（{level}）：{', '.join(low) or '全部字段'}。"
+        f"派生数据继承输入的最高分级；如确需降低，请在 classification_reason_zh / classification_reason_en 中说明理由（如已聚合并做小单元格抑制）",
+        f"{path.name}: derived dataset {ds.id} is classified below its input {top_input} ({level}): "
+        f"{', '.join(low) or 'every field'}. "
+        f"Derived data inherits the highest level of its inputs; to declare it lower, give the reason in "
+        f"classification_reason_zh and classification_reason_en (e.g. aggregated with small-cell suppression)",
+        file=str(path),
+        dataset=ds.id,
+        level=level,
+    )
 
 
 def _check_references(catalog: Catalog, data_dir: Path) -> None:

@@ -13,7 +13,7 @@ from enum import StrEnum
 import typer
 from pydantic import ValidationError
 
-from edubrain.cli import admin, audit, catalog, exchange, fitness, forecast, query, server, synth, users
+from edubrain.cli import admin, audit, catalog, exchange, fitness, forecast, query, server, synth, transfer, users
 from edubrain.cli.common import state
 from edubrain.config import Settings
 from edubrain.errors import ConfigurationError, EduBrainError
@@ -57,6 +57,7 @@ def _options(
 admin.register(app)
 app.add_typer(catalog.app, name="catalog")
 exchange.register(app)
+transfer.register(app)
 server.register(app)
 query.register(app)
 users.register(app)

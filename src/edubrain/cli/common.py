@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import typer
 from rich.console import Console
 from rich.table import Table
 
+from edubrain.governance.identity import Principal
 from edubrain.home import Home
 
 
@@ -30,6 +33,17 @@ console = Console()
 def home() -> Home:
     """The EduBrain home from the environment."""
     return Home()
+
+
+def signed_in(h: Home, user: str | None) -> Principal:
+    """Log ``user`` in (prompted for when None) with EDUBRAIN_PASSWORD or a prompted password; audited, throttled."""
+    from edubrain.governance.access import login
+
+    h.ensure_initialised()
+    if not user:
+        user = typer.prompt(t("用户名", "Username"))
+    password = os.environ.get("EDUBRAIN_PASSWORD") or typer.prompt(t("密码", "Password"), hide_input=True)
+    return login(h, user, password)
 
 
 def t(zh: str, en: str) -> str:

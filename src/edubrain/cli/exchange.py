@@ -56,11 +56,12 @@ def ingest(
             }
         )
     else:
-        _print_report(result)
+        print_report(result)
     raise typer.Exit(1 if result.report.status == "rejected" else 0)
 
 
-def _print_report(result: IngestResult) -> None:
+def print_report(result: IngestResult) -> None:
+    """Print a submission report: the summary line and its problems grouped by cause."""
     r = result.report
     console.print(
         t(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import polars as pl
@@ -11,10 +10,11 @@ import typer
 
 from edubrain.analytics.fitness import Range, format_problems, load_standard, parse_results, score_arrow
 from edubrain.analytics.fitness.scoring import score_columns
-from edubrain.cli.common import console, home, print_arrow, print_json, t
+from edubrain.cli.common import console, home, print_arrow, print_json, signed_in, t
 from edubrain.errors import InputFileError, ValidationFailed
 from edubrain.exchange.headers import map_headers, normalise_header
 from edubrain.exchange.readers import ROW_COLUMN, read_source
+from edubrain.governance.export_safety import safe_csv, xlsx_row
 
 app = typer.Typer(
     help="体质健康：评分、派生数据、报告卡 / student physical health: scoring, derived data, report cards."
@@ -65,18 +65,20 @@ def _read_results(path: Path, sheet: str | None) -> tuple[pl.DataFrame, list[str
 
 
 def _write(table: pa.Table, output: Path) -> None:
+    """Write the scored rows as XLSX or CSV, formulas defused (:mod:`edubrain.governance.export_safety`)."""
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
     if output.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "体质健康评分"
-        sheet.append(table.column_names)
-        for row in table.to_pylist():
-            sheet.append(list(row.values()))
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("体质健康评分")
+        sheet.append(xlsx_row(sheet, frame.columns))
+        for row in frame.iter_rows():
+            sheet.append(xlsx_row(sheet, row))
         book.save(output)
         return
-    pl.from_arrow(table).write_csv(output, include_bom=True)  # type: ignore[union-attr]
+    output.write_bytes(safe_csv(frame))
 
 
 @app.command("score")
@@ -146,15 +148,10 @@ def cards(
 
     Example: ``edubrain fitness cards --school 1101080001 --class C2025A --year 2025 -o 一年级1班.pdf --user head1``
     """
-    from edubrain.governance.access import login
     from edubrain.reports.fitness_card import class_cards, render_html, render_pdf
 
     h = home()
-    h.ensure_initialised()
-    if not user:
-        user = typer.prompt(t("用户名", "Username"))
-    password = os.environ.get("EDUBRAIN_PASSWORD") or typer.prompt(t("密码", "Password"), hide_input=True)
-    found = class_cards(h, login(h, user, password), school, class_id, year, purpose)
+    found = class_cards(h, signed_in(h, user), school, class_id, year, purpose)
     if not found:
         raise InputFileError(
             f"{school} {class_id} 班 {year} 学年没有可见的体测数据",

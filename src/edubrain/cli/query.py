@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import os
+import sys
 
+import polars as pl
 import typer
 
-from edubrain.cli.common import home, print_arrow, t
-from edubrain.governance.access import login, scoped_query
+from edubrain.cli.common import home, print_arrow, signed_in
+from edubrain.governance.access import scoped_query
+from edubrain.governance.export_safety import safe_csv
 from edubrain.store.query import resolve_as_of
 
 
@@ -35,11 +37,12 @@ def query(
     Example: ``edubrain query "select grade, count(*) from students group by grade" --user analyst --as-of 3``
     """
     h = home()
-    h.ensure_initialised()
-    if not user:
-        user = typer.prompt(t("用户名", "Username"))
-    password = os.environ.get("EDUBRAIN_PASSWORD") or typer.prompt(t("密码", "Password"), hide_input=True)
-    principal = login(h, user, password)
+    principal = signed_in(h, user)
     versions = resolve_as_of(sql, h.catalog, as_of)
     table = scoped_query(h, principal, sql, purpose=purpose, versions=versions)
-    print_arrow(table, fmt if fmt in ("csv", "json") else "table", limit=limit)
+    if fmt == "csv":  # opened in spreadsheets: formulas defused (edubrain.governance.export_safety)
+        frame = pl.from_arrow(table)
+        assert isinstance(frame, pl.DataFrame)
+        sys.stdout.write(safe_csv(frame, bom=False).decode("utf-8"))
+        return
+    print_arrow(table, fmt if fmt == "json" else "table", limit=limit)

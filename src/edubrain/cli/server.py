@@ -9,7 +9,7 @@ import polars as pl
 import typer
 
 from edubrain.cli.common import console, home, print_json, t
-from edubrain.cli.exchange import _print_report
+from edubrain.cli.exchange import print_report
 from edubrain.errors import ConfigurationError
 from edubrain.exchange.ingest import IngestResult
 from edubrain.exchange.nodes import HubClient
@@ -35,6 +35,8 @@ def serve(
     """
     import uvicorn
 
+    from edubrain.api.serverlog import uvicorn_log_config
+
     home().ensure_initialised()
     console.print(
         t(
@@ -42,7 +44,15 @@ def serve(
             f"EduBrain at http://{host}:{port}/ (API docs at /docs)",
         )
     )
-    uvicorn.run("edubrain.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run(
+        "edubrain.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        log_config=uvicorn_log_config(),  # access lines without query strings, tracebacks without messages
+    )
 
 
 def _hub(hub: str | None, api_key: str | None) -> HubClient:
@@ -85,7 +95,7 @@ def push(
         warnings = (
             pl.DataFrame(body["warnings"], schema=list(Problem.model_fields)) if body["warnings"] else pl.DataFrame()
         )
-        _print_report(IngestResult(SubmissionReport.model_validate(body["report"]), problems, warnings))
+        print_report(IngestResult(SubmissionReport.model_validate(body["report"]), problems, warnings))
     raise typer.Exit(1 if body["report"]["status"] == "rejected" else 0)
 
 

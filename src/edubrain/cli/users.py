@@ -69,7 +69,7 @@ def add(
     with session_scope(h.engine) as session:
         user = identity.add_user(session, username, password, org, name)
         for role_id in role:
-            identity.grant(session, username, role_id, org, _refs(refs))
+            identity.grant_checked(h, session, username, role_id, org, _refs(refs))
         record_event(
             session, actor=_operator(), action="user_change", org_code=org, detail={"added": username, "roles": role}
         )
@@ -154,7 +154,7 @@ def grant(
     h = home()
     h.ensure_initialised()
     with session_scope(h.engine) as session:
-        identity.grant(session, username, role, org, _refs(refs))
+        identity.grant_checked(h, session, username, role, org, _refs(refs))
         record_event(
             session,
             actor=_operator(),

@@ -12,11 +12,8 @@ import pyarrow as pa
 
 from edubrain.catalog.models import CodeTable, FieldSpec
 from edubrain.exchange.problems import Check, fmt, raw, row_check
+from edubrain.values import minutes_seconds, seconds_part
 
-MINSEC = r"^(\d{1,2})\s*(?:'|′|’|:|：|分)\s*(\d{1,2}(?:\.\d+)?)\s*(?:\"|″|”|''|′′|秒)?$"
-"""A time as minutes and seconds: ``3'25"``, ``3′25″``, ``3’25”``, ``3:25``, ``3分25秒``."""
-DOTTED = r"^(\d{1,2})\.(\d{1,2})$"
-"""A time as minutes.seconds (``3.25``; ``3.5`` is 3′50″, Excel having dropped the trailing zero)."""
 _TIME_MARKS = r"['′’:：分\"″”秒]"
 _TRUE = ["1", "是", "y", "yes", "true", "t", "√"]
 _FALSE = ["0", "否", "n", "no", "false", "f", "×"]
@@ -24,6 +21,10 @@ _GB11643_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _GB11643_CHECK = "10X98765432"
 _GB11643_W = np.array(_GB11643_WEIGHTS, dtype=np.int64)
 _GB11643_BYTES = np.frombuffer(_GB11643_CHECK.encode("ascii"), dtype=np.uint8)
+NUL = "\x00"
+NUL_SHOWN = "\u2400"
+"""How a NUL character is shown in a report (SYMBOL FOR NULL): the report is stored, and PostgreSQL refuses NUL."""
+_TEXT_TYPES = ("string", "code")
 _TYPE_ZH = {"integer": "整数", "number": "数值", "date": "日期（YYYY-MM-DD）", "boolean": "是/否"}
 
 
@@ -45,22 +46,6 @@ def code_lookup(table: CodeTable) -> dict[str, str]:
         if numeric:
             lookup.setdefault(str(int(entry.code)), entry.code)
     return lookup
-
-
-def minutes_seconds(text: pl.Expr) -> pl.Expr:
-    """``3'25"``, ``3′25″``, ``3:25``, ``3分25秒`` or ``3.25`` (minutes.seconds) as seconds; null if not such a time."""
-    minsec = text.str.extract(MINSEC, 1).cast(pl.Float64) * 60 + text.str.extract(MINSEC, 2).cast(pl.Float64)
-    part = text.str.extract(DOTTED, 2)
-    seconds_part = pl.when(part.str.len_chars() == 1).then(part + "0").otherwise(part)
-    dotted = text.str.extract(DOTTED, 1).cast(pl.Float64) * 60 + seconds_part.cast(pl.Float64)
-    return pl.coalesce(minsec, dotted)
-
-
-def seconds_part(text: pl.Expr) -> pl.Expr:
-    """The seconds of a time written as minutes and seconds (``25`` of ``3'25"``, ``50`` of ``3.5``)."""
-    part = text.str.extract(DOTTED, 2)
-    dotted = pl.when(part.str.len_chars() == 1).then(part + "0").otherwise(part).cast(pl.Float64)
-    return pl.coalesce(text.str.extract(MINSEC, 2).cast(pl.Float64), dotted)
 
 
 def parse_expr(spec: FieldSpec, table: CodeTable | None) -> pl.Expr:
@@ -165,6 +150,8 @@ def field_checks(spec: FieldSpec, header: str, table: CodeTable | None) -> list[
 
     if spec.required:
         add(~present, "required", f"必填项“{header}”为空", f"Required column '{header}' is empty")
+    if spec.type in _TEXT_TYPES:
+        out.append(_nul_check(spec, header))
     if spec.minutes_seconds:
         add(
             present & typed.is_null(),
@@ -218,6 +205,21 @@ def field_checks(spec: FieldSpec, header: str, table: CodeTable | None) -> list[
             fmt(f"'{header}' value {{}} fails the GB 11643 check digit", text),
         )
     return out
+
+
+def _nul_check(spec: FieldSpec, header: str) -> Check:
+    """A NUL character (U+0000) in text: never valid, refused by PostgreSQL, shown as ``␀`` in the report."""
+    text = pl.col(raw(spec.name))
+    shown = text.str.replace_all(NUL, NUL_SHOWN, literal=True)
+    return row_check(
+        text.str.contains(NUL, literal=True),
+        field=spec.name,
+        column=header,
+        rule="nul_character",
+        zh=fmt(f"“{header}”的值 {{}} 含有空字符（NUL，\\x00），不能存储", shown),
+        en=fmt(f"'{header}' value {{}} contains a NUL character (\\x00), which cannot be stored", shown),
+        value=shown,
+    )
 
 
 def _code_problem(

@@ -17,19 +17,21 @@ import uuid
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 import pyarrow as pa
 from sqlalchemy import select
 
 from edubrain.catalog.models import Dataset
-from edubrain.exchange import derive
+from edubrain.exchange import derive, roster_time
+from edubrain.exchange.limits import ReadLimits
 from edubrain.exchange.readers import ROW_COLUMN, SourceTable, read_source
 from edubrain.exchange.report import SubmissionReport, group_problems
 from edubrain.exchange.validate import Validation, validate
 from edubrain.governance.audit import record_event
 from edubrain.governance.pii_detect import detect_pii, pii_problems
+from edubrain.governance.reports import STORED_CLEARANCE, mask_report
 from edubrain.home import Home
 from edubrain.store.db import session_scope
 from edubrain.store.keyindex import KeyIndex, index_columns, row_hashes
@@ -37,7 +39,7 @@ from edubrain.store.lake import lake_schema
 from edubrain.store.models import SubmissionBatch, utcnow
 from edubrain.store.orgs import OrgRef, check_may_submit, resolve_organisation, scope_values
 
-Mode = Literal["upsert", "replace-scope"]
+Mode = Literal["upsert", "replace-scope", "transfer"]
 FAULT_ENV = "EDUBRAIN_FAULT_INJECT"
 """Names a point at which the process kills itself (SIGKILL): used by the crash tests only."""
 
@@ -85,7 +87,7 @@ def ingest_file(
     """
     home.catalog.dataset(dataset_id)
     home.ensure_initialised()
-    source = read_source(path, sheet=sheet)
+    source = read_source(path, sheet=sheet, limits=ReadLimits.of(home.settings))
     with Exchange(home) as exchange:
         return exchange.submit(source, dataset_id, org_code, mode=mode, accept_valid=accept_valid)
 
@@ -128,8 +130,18 @@ class Exchange:
         *,
         mode: Mode = "upsert",
         accept_valid: bool = False,
+        actor: str | None = None,
+        transfer: dict[str, Any] | None = None,
     ) -> IngestResult:
-        """Validate ``source`` and commit it as one batch (see :func:`ingest_file`)."""
+        """Validate ``source`` and commit it as one batch (see :func:`ingest_file`).
+
+        ``actor`` is the principal that submits (recorded with the batch and in
+        the audit trail); None for the organisation itself (the CLI's operator,
+        a loader). ``transfer`` mode is an upsert made by
+        :func:`edubrain.governance.transfers.transfer_rows` only, which
+        describes the move in ``transfer`` (kept with the report, audited as
+        a ``transfer`` event).
+        """
         if self.index is None:
             raise RuntimeError("Exchange.submit needs an open session (use it as a context manager)")
         home, index = self.home, self.index
@@ -144,9 +156,13 @@ class Exchange:
             home.catalog,
             keys=index.unmatched,
             allowed_orgs=allowed,
+            owned_elsewhere=None if allowed is None else lambda keys: index.owned_elsewhere(dataset, keys, allowed),
             org_label=f"{org.name_zh}（{org.code}）",
         )
+        if mode == "replace-scope":  # a roster replacement never goes back in time
+            checked = roster_time.refuse_older_roster(home.lake, dataset, checked, allowed)
         report = _new_report(source, dataset, org, checked, mode)
+        report.submitted_by, report.transfer = actor, transfer
         warnings = _pii_warnings(source, dataset, checked)
         report.warning_count, report.warnings = warnings.height, group_problems(warnings)
         if checked.problems.height and (not accept_valid or checked.file_level_failed):
@@ -261,12 +277,18 @@ def _record(home: Home, report: SubmissionReport, *, status: str) -> None:
         if status != "pending":
             record_event(
                 session,
-                actor=f"org:{report.org}",
-                action="submission",
+                actor=report.submitted_by or f"org:{report.org}",
+                action="transfer" if report.mode == "transfer" else "submission",
                 org_code=report.org,
                 dataset=report.dataset,
                 row_count=report.rows_accepted,
-                detail={"batch": report.batch_id, "status": status, "version": report.version, "file": report.file},
+                detail={
+                    "batch": report.batch_id,
+                    "status": status,
+                    "version": report.version,
+                    "file": report.file,
+                    **({"transfer": report.transfer} if report.transfer else {}),
+                },  # fmt: skip
             )
         batch = session.get(SubmissionBatch, report.batch_id)
         if batch is None:
@@ -292,7 +314,7 @@ def _record(home: Home, report: SubmissionReport, *, status: str) -> None:
             report.rows_changed,
             report.rows_retired,
         )
-        batch.report = report.stored_form()
+        batch.report = mask_report(home, report, STORED_CLEARANCE).stored_form()  # no raw L4 value is kept
         batch.message = report.message_zh
         if status != "pending":
             batch.finished_at = utcnow()

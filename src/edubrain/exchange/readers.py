@@ -15,12 +15,15 @@ import datetime as dt
 import hashlib
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from edubrain.errors import InputFileError
+from edubrain.exchange.limits import ReadLimits
 
 ROW_COLUMN = "__row"
 """Name of the column holding each row's number as the user sees it in the file."""
@@ -82,16 +85,23 @@ def detect_encoding(data: bytes) -> tuple[str, str]:
         ) from exc
 
 
-def read_source(path: Path, sheet: str | None = None) -> SourceTable:
+def read_source(path: Path, sheet: str | None = None, limits: ReadLimits | None = None) -> SourceTable:
     """Read a CSV, XLSX or JSON Lines file as text columns.
 
     Args:
         path: The file. Its suffix chooses the reader (``.csv``, ``.txt``,
             ``.xlsx``, ``.jsonl``, ``.ndjson``).
         sheet: For XLSX, the sheet to read; default the first.
+        limits: Caps on columns, rows and (XLSX) inflated size, checked
+            before the table is built. None for none: only for files the
+            platform wrote itself (the synthetic city's loader); every
+            submission (:func:`~edubrain.exchange.ingest.ingest_file`, the API,
+            the web form) passes the configured ones.
 
     Raises:
-        InputFileError: the file is missing, empty, of an unknown format or unreadable.
+        InputFileError: the file is missing, empty, of an unknown format,
+            unreadable, or over a cap (:class:`~edubrain.exchange.limits.FileTooLargeError`
+            for a size cap).
     """
     if not path.is_file():
         raise InputFileError(f"文件不存在：{path}", f"File not found: {path}", file=str(path))
@@ -99,13 +109,15 @@ def read_source(path: Path, sheet: str | None = None) -> SourceTable:
     sha = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
     if suffix in {".csv", ".txt"}:
-        encoding, headers, frame = _read_csv(data, path)
+        encoding, headers, frame = _read_csv(data, path, limits)
     elif suffix == ".xlsx":
         encoding = "binary"
-        headers, frame = _read_xlsx(data, path, sheet)
+        if limits is not None:
+            limits.check_zip(data, path)
+        headers, frame = _read_xlsx(data, path, sheet, limits)
     elif suffix in {".jsonl", ".ndjson"}:
         encoding, text = detect_encoding(data)
-        headers, frame = _read_jsonl(text, path)
+        headers, frame = _read_jsonl(text, path, limits)
     else:
         raise InputFileError(
             f"不支持的文件格式 {suffix or '（无后缀）'}：支持 .csv、.xlsx、.jsonl",
@@ -118,7 +130,7 @@ def read_source(path: Path, sheet: str | None = None) -> SourceTable:
     return SourceTable(frame, headers, file_format, encoding, sha, path.name)
 
 
-def _read_csv(data: bytes, path: Path) -> tuple[str, list[str], pl.DataFrame]:
+def _read_csv(data: bytes, path: Path, limits: ReadLimits | None) -> tuple[str, list[str], pl.DataFrame]:
     """Read CSV bytes: UTF-8 (BOM or not) is parsed as it is; anything else is decoded as GB18030 first.
 
     Polars checks that every field is valid UTF-8 while parsing, so a UTF-8
@@ -131,22 +143,25 @@ def _read_csv(data: bytes, path: Path) -> tuple[str, list[str], pl.DataFrame]:
     else:
         encoding, utf8 = "utf-8", data
     try:
-        return encoding, *_parse_csv(utf8, path)
+        return encoding, *_parse_csv(utf8, path, limits)
     except (pl.exceptions.ComputeError, UnicodeDecodeError):
         try:
             utf8.decode("utf-8")
         except UnicodeDecodeError:
             encoding, text = detect_encoding(data)
-            return encoding, *_parse_csv(text.encode("utf-8"), path)
+            return encoding, *_parse_csv(text.encode("utf-8"), path, limits)
         raise
 
 
-def _parse_csv(utf8: bytes, path: Path) -> tuple[list[str], pl.DataFrame]:
+def _parse_csv(utf8: bytes, path: Path, limits: ReadLimits | None) -> tuple[list[str], pl.DataFrame]:
+    """Parse UTF-8 CSV bytes; the header's width is checked before the frame is built, its length while it is."""
     end = utf8.find(b"\n")
     first_line = (utf8 if end < 0 else utf8[:end]).decode("utf-8").rstrip("\r")
     headers = [h.strip() for h in next(csv.reader([first_line]), [])]
     if not any(headers):
         return [], pl.DataFrame()
+    if limits is not None:
+        limits.check_columns(len(headers), path)
     names = [f"c{i}" for i in range(len(headers))]
     try:
         frame = pl.read_csv(
@@ -156,6 +171,7 @@ def _parse_csv(utf8: bytes, path: Path) -> tuple[list[str], pl.DataFrame]:
             infer_schema=False,
             empty_string_is_null=True,
             truncate_ragged_lines=False,
+            n_rows=None if limits is None else limits.max_rows + 1,
         )
     except pl.exceptions.ComputeError as exc:
         if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
@@ -171,6 +187,8 @@ def _parse_csv(utf8: bytes, path: Path) -> tuple[list[str], pl.DataFrame]:
             f"CSV file {path.name} cannot be parsed: {exc}",
             file=str(path),
         ) from exc
+    if limits is not None:
+        limits.check_rows(frame.height, path)
     return _drop_blank(*_drop_trailing_empty_columns(headers, frame.with_row_index(ROW_COLUMN, offset=2)))
 
 
@@ -206,37 +224,27 @@ def _cell_text(value: object) -> str | None:
     return text or None
 
 
-def _read_xlsx(data: bytes, path: Path, sheet: str | None) -> tuple[list[str], pl.DataFrame]:
-    from openpyxl import load_workbook
-
+def _read_xlsx(data: bytes, path: Path, sheet: str | None, limits: ReadLimits | None) -> tuple[list[str], pl.DataFrame]:
+    """Read a sheet row by row (openpyxl read-only); width and row count are checked as it streams."""
+    book = _open_workbook(data, path)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise InputFileError(
-            f"Excel 文件 {path.name} 无法打开：{exc}", f"Excel file {path.name} cannot be opened: {exc}", file=str(path)
-        ) from exc
-    if sheet is not None and sheet not in book.sheetnames:
-        raise InputFileError(
-            f"Excel 文件中没有工作表 {sheet!r}；已有：{', '.join(book.sheetnames)}",
-            f"The workbook has no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}",
-            file=str(path),
-        )
-    rows = book[sheet] if sheet else book.worksheets[0]
-    it = rows.iter_rows(values_only=True)
-    header_row = next(it, None) or ()
-    headers = [(_cell_text(h) or "") for h in header_row]
-    while headers and not headers[-1]:
-        headers.pop()
-    width = len(headers)
-    columns: list[list[str | None]] = [[] for _ in range(width)]
-    for values in it:
-        cells = [_cell_text(v) for v in values[:width]]
-        if not any(cells):
-            cells = [None] * width  # keep the row number aligned; dropped below
-        cells += [None] * (width - len(cells))
-        for col, cell in zip(columns, cells, strict=True):
-            col.append(cell)
-    book.close()
+        if sheet is not None and sheet not in book.sheetnames:
+            raise InputFileError(
+                f"Excel 文件中没有工作表 {sheet!r}；已有：{', '.join(book.sheetnames)}",
+                f"The workbook has no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}",
+                file=str(path),
+            )
+        rows = book[sheet] if sheet else book.worksheets[0]
+        header_row = next(rows.iter_rows(max_row=1, values_only=True), None) or ()
+        headers = [(_cell_text(h) or "") for h in header_row]
+        while headers and not headers[-1]:
+            headers.pop()
+        width = len(headers)
+        if limits is not None:
+            limits.check_columns(width, path)
+        columns = _xlsx_columns(rows.iter_rows(min_row=2, max_col=max(width, 1), values_only=True), width, path, limits)
+    finally:
+        book.close()
     frame = pl.DataFrame({f"c{i}": pl.Series(col, dtype=pl.String) for i, col in enumerate(columns)})
     frame = frame.with_row_index(ROW_COLUMN, offset=2)
     if width:
@@ -244,11 +252,41 @@ def _read_xlsx(data: bytes, path: Path, sheet: str | None) -> tuple[list[str], p
     return headers, frame
 
 
-def _read_jsonl(text: str, path: Path) -> tuple[list[str], pl.DataFrame]:
+def _open_workbook(data: bytes, path: Path) -> Any:
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise InputFileError(
+            f"Excel 文件 {path.name} 无法打开：{exc}", f"Excel file {path.name} cannot be opened: {exc}", file=str(path)
+        ) from exc
+
+
+def _xlsx_columns(
+    rows: Iterable[tuple[object, ...]], width: int, path: Path, limits: ReadLimits | None
+) -> list[list[str | None]]:
+    """The data rows as ``width`` text columns, refusing the file at its ``max_rows + 1``-th row."""
+    columns: list[list[str | None]] = [[] for _ in range(width)]
+    for count, values in enumerate(rows, start=1):
+        if limits is not None and count > limits.max_rows:
+            limits.check_rows(count, path)
+        cells = [_cell_text(v) for v in values[:width]]
+        if not any(cells):
+            cells = [None] * width  # keep the row number aligned; dropped by the caller
+        cells += [None] * (width - len(cells))
+        for col, cell in zip(columns, cells, strict=True):
+            col.append(cell)
+    return columns
+
+
+def _read_jsonl(text: str, path: Path, limits: ReadLimits | None) -> tuple[list[str], pl.DataFrame]:
     lines = [line.rstrip("\r") for line in text.split("\n")]  # not splitlines(): U+2028 may sit inside a string
     line_numbers = [n for n, line in enumerate(lines, start=1) if line.strip()]
     if not line_numbers:
         return [], pl.DataFrame()
+    if limits is not None:
+        limits.check_rows(len(line_numbers), path)
     try:
         parsed = pl.read_ndjson(io.BytesIO(text.encode("utf-8")), infer_schema_length=None)
     except pl.exceptions.PolarsError:
@@ -257,6 +295,8 @@ def _read_jsonl(text: str, path: Path) -> tuple[list[str], pl.DataFrame]:
     if parsed.height != len(line_numbers):
         _raise_first_bad_json_line(lines, path)
     headers = parsed.columns
+    if limits is not None:
+        limits.check_columns(len(headers), path)
     columns = [_as_text(parsed.get_column(h), path).alias(f"c{i}") for i, h in enumerate(headers)]
     frame = pl.DataFrame([pl.Series(ROW_COLUMN, line_numbers, dtype=pl.UInt32), *columns])
     return headers, frame

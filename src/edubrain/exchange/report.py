@@ -52,6 +52,10 @@ class SubmissionReport(BaseModel):
     sha256: str
     mode: str
     status: Status
+    submitted_by: str | None = Field(default=None, description="The principal that submitted (user or node id)")
+    transfer: dict[str, Any] | None = Field(
+        default=None, description="For a transfer: the organisations the rows came from, the receiver, the reason"
+    )
     version: int | None = None
     rows_read: int
     rows_accepted: int

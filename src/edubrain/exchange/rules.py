@@ -35,6 +35,9 @@ values); the store answers with the ones it does not hold, so only the
 (usually empty) misses travel back, never the stored keys.
 """
 
+OwnedElsewhere = Callable[[pl.DataFrame], pl.DataFrame]
+"""(candidate primary keys) -> those whose stored row belongs to an organisation outside the submitter's scope."""
+
 _OPS: dict[str, Callable[[pl.Expr, pl.Expr], pl.Expr]] = {
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,
@@ -233,6 +236,44 @@ def reference(rule: ReferenceRule, headers: dict[str, str], unmatched: Unmatched
             value=shown,
             zh=fmt(f"{title_zh}：{rule.dataset} 中没有 {{}}", shown),
             en=fmt(f"{title_en}: {rule.dataset} has no {{}}", shown),
+        )
+    ]
+
+
+def key_ownership(
+    dataset: Dataset, headers: dict[str, str], owned_elsewhere: OwnedElsewhere, frame: pl.DataFrame
+) -> list[Check]:
+    """Rows whose primary key is stored for an organisation outside the submitter's scope.
+
+    A submission may add rows and change or retire rows the submitter owns;
+    it may never take over a stored row of another organisation by sending
+    its key with its own organisation code (that is a transfer, an audited
+    action of its own). The message does not name the owner.
+    """
+    key = dataset.primary_key
+    complete = pl.all_horizontal(pl.col(k).is_not_null() for k in key)
+    candidates = frame.lazy().filter(complete).select(key).unique().collect()
+    foreign = owned_elsewhere(candidates) if candidates.height else candidates
+    taken = foreign.select(_joined_key([pl.col(k) for k in key])).to_series()
+    shown = pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator="|")
+    h = _header(headers, key[0])
+    return [
+        row_check(
+            complete & _joined_key([pl.col(k) for k in key]).is_in(taken.implode()),
+            field=key[0],
+            column=h,
+            rule="key_owner",
+            value=shown,
+            zh=fmt(
+                f"“{h}”{{}} 已由提交单位管辖范围以外的单位登记，不能在此修改或转入；"
+                "跨单位转移须办理转移手续（学生为学籍异动）",
+                shown,
+            ),
+            en=fmt(
+                f"'{h}' {{}} is registered by an organisation outside the submitter's scope: it cannot be changed "
+                "or moved here; moving a row between organisations is a transfer (学籍异动 for pupils)",
+                shown,
+            ),
         )
     ]
 

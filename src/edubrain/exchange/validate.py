@@ -26,7 +26,15 @@ from edubrain.catalog.models import (
 )
 from edubrain.catalog.registry import Catalog
 from edubrain.exchange import rules
-from edubrain.exchange.fields import check_column, field_checks, gb11643_valid, parse_expr, reparse_dates
+from edubrain.exchange.fields import (
+    NUL,
+    NUL_SHOWN,
+    check_column,
+    field_checks,
+    gb11643_valid,
+    parse_expr,
+    reparse_dates,
+)
 from edubrain.exchange.headers import HeaderMapping, alias_index, map_headers, normalise_header
 from edubrain.exchange.problems import PROBLEM_SCHEMA, Check, evaluate, file_problem, fmt, raw, row_check
 from edubrain.exchange.readers import ROW_COLUMN, SourceTable
@@ -66,6 +74,7 @@ def validate(
     *,
     keys: rules.Unmatched,
     allowed_orgs: Sequence[str] | None = None,
+    owned_elsewhere: rules.OwnedElsewhere | None = None,
     org_label: str = "",
     today: dt.date | None = None,
 ) -> Validation:
@@ -78,6 +87,9 @@ def validate(
         keys: Finds the referenced values that are not stored, for reference rules.
         allowed_orgs: Values of the dataset's organisation field the
             submitter may send; None for no limit (the city).
+        owned_elsewhere: Finds the submitted keys whose stored rows belong to
+            an organisation outside the submitter's scope (None: no such check,
+            for the city).
         org_label: The submitting organisation, for messages.
         today: The date used when a rule needs one (default today).
     """
@@ -92,11 +104,20 @@ def validate(
     checks += _rule_checks(dataset, catalog, headers, keys, work, today or dt.date.today())
     if allowed_orgs is not None and dataset.org_field in mapping.columns:
         checks.append(_scope_check(dataset, headers[dataset.org_field], allowed_orgs, org_label))
+    if owned_elsewhere is not None and all(k in mapping.columns for k in dataset.primary_key):
+        checks += rules.key_ownership(dataset, headers, owned_elsewhere, work)
     parts = [*_header_problems(mapping, dataset), *evaluate(work, checks)]
     found = pl.concat(parts, how="vertical") if parts else pl.DataFrame(schema=PROBLEM_SCHEMA)
     found = found.unique(maintain_order=True).sort(["row", "column"], nulls_last=False, maintain_order=True)
+    found = _nul_shown(found)
     rows = work.select(ROW_COLUMN, *dataset.field_names)
     return Validation(rows=rows, problems=found, mapping=mapping)
+
+
+def _nul_shown(problems: pl.DataFrame) -> pl.DataFrame:
+    """Problems quoting a NUL character (any rule's value, message or header) show it as ``␀``: reports are stored."""
+    text = ["column", "value", "message_zh", "message_en"]
+    return problems.with_columns(pl.col(text).str.replace_all(NUL, NUL_SHOWN, literal=True))
 
 
 def _working_frame(source: SourceTable, dataset: Dataset, mapping: HeaderMapping, catalog: Catalog) -> pl.DataFrame:

@@ -39,6 +39,7 @@ from edubrain.governance.readpath import (
     register_view,
     scope_predicates,
 )
+from edubrain.governance.suppression import null_small
 from edubrain.home import Home
 from edubrain.store.snapshots import snapshots
 
@@ -131,7 +132,6 @@ def count_rows(
         return frame
 
     counts = snaps.memo((dataset.id,), ("count_rows", snap.version, sql, tuple(map(str, params))), count)
-    if min_count > 0:
-        small = (pl.col(COUNT) > 0) & (pl.col(COUNT) < min_count)
-        counts = counts.with_columns(pl.when(small).then(None).otherwise(pl.col(COUNT)).alias(COUNT))
+    if min_count > 0:  # the same rule as the small cells of aggregate datasets (governance.suppression)
+        counts = counts.with_columns(null_small(COUNT, min_count))
     return counts

@@ -39,6 +39,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "login": ("登录", "login"),
     "login_failed": ("登录失败", "failed login"),
     "submission": ("数据报送", "submission"),
+    "transfer": ("数据转移（如学籍异动）", "transfer between organisations"),
+    "report_read": ("查阅校验报告", "validation report read"),
     "read_unmasked": ("明文读取个人信息", "unmasked read of personal information"),
     "read_masked": ("脱敏读取个人信息", "masked read of personal information"),
     "export": ("数据导出", "export"),

@@ -30,12 +30,13 @@ from sqlalchemy.orm import Session
 
 from edubrain.governance import policy
 from edubrain.governance.audit import ACTIONS, AuditEvent, VerifyResult, iter_events, verify_chain
+from edubrain.governance.export_safety import safe_cell
 from edubrain.store.models import Organisation
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "UTC+08:00")
 """The report's calendar: China Standard Time (no daylight saving)."""
 
-ACCESS_ACTIONS = ("read_unmasked", "read_masked", "export")
+ACCESS_ACTIONS = ("read_unmasked", "read_masked", "export", "report_read")
 """Actions that access personal information; counted when the event touched minors."""
 
 RIGHTS_ACTIONS = ("role_change", "key_change", "user_change", "token_issued", "token_revoked")
@@ -457,6 +458,6 @@ def write_report(report: MinorsReport, out_dir: Path) -> list[Path]:
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(table.columns)
-            writer.writerows(table.rows)
+            writer.writerows([safe_cell(v) for v in row] for row in table.rows)  # actor names may start with =
         written.append(path)
     return written

@@ -8,12 +8,15 @@ classes or students it covers.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from edubrain.config import Settings
@@ -21,6 +24,9 @@ from edubrain.errors import EduBrainError
 from edubrain.governance import policy
 from edubrain.governance.models import LoginAttempt, RoleGrant, User
 from edubrain.store.models import Organisation, utcnow
+
+if TYPE_CHECKING:
+    from edubrain.home import Home
 
 _HASHER = PasswordHasher()  # Argon2id with the library's (RFC 9106 low-memory) parameters
 MIN_PASSWORD = 10
@@ -134,6 +140,36 @@ def grant(session: Session, username: str, role_id: str, org_code: str, refs: li
     return row
 
 
+def grant_checked(
+    home: Home, session: Session, username: str, role_id: str, org_code: str, refs: list[str] | None = None
+) -> RoleGrant:
+    """:func:`grant`, after checking that the references lie inside ``org_code``.
+
+    A teacher's references must be stored classes of the organisation's
+    schools, a student's or parent's stored students of them (read from the
+    lake's newest versions). Every adapter that grants roles calls this.
+
+    Raises:
+        AccountError: a reference is not a class or student of the organisation
+            (nothing is granted), or :func:`grant` refuses.
+    """
+    from edubrain.governance.grant_refs import refs_outside
+
+    role = policy.role(role_id)
+    org = _organisation(session, org_code)
+    outside = refs_outside(home, role.scope, org.code, org.level, list(refs or []))
+    if outside:
+        shown = ", ".join(outside[:10])
+        kind_zh, kind_en = ("班级", "classes") if role.scope == "class" else ("学生", "students")
+        raise AccountError(
+            f"授权范围不在单位 {org_code} 内：{shown} 不是该单位已登记的{kind_zh}",
+            f"References outside organisation {org_code}: {shown} are not {kind_en} stored for it",
+            org=org_code,
+            refs=outside,
+        )
+    return grant(session, username, role_id, org_code, refs)
+
+
 def revoke_grant(session: Session, username: str, role_id: str, org_code: str) -> int:
     """Remove ``username``'s grants of ``role_id`` in ``org_code``; returns how many."""
     user = get_user(session, username)
@@ -180,32 +216,72 @@ def authenticate(session: Session, settings: Settings, username: str, password: 
 
     After ``login_max_failures`` failures within ``login_lockout_minutes``,
     the account is locked for that window, even for the right password.
+    The lockout is decided before the password hash is checked, and the
+    attempt is recorded (as a failure until the password proves right) in
+    the same serialised transaction, so parallel attempts cannot slip past
+    the limit. An unknown name is throttled the same way and costs the same
+    hash check, so neither the answer nor its timing tells whether a user
+    exists.
 
     Raises:
         AuthError: unknown user, wrong password, disabled or locked account
             (the message does not say which of the first two it was).
     """
+    attempt_id = _admit_attempt(session, settings, username)
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or user.password_hash is None:
+        _verify(_dummy_hash(), password)
+        ok = False
+    else:
+        ok = _verify(user.password_hash, password)
+    if not ok or user is None:
+        raise AuthError("用户名或密码错误", "Wrong username or password", username=username)
+    session.execute(update(LoginAttempt).where(LoginAttempt.id == attempt_id).values(success=True))
+    session.flush()
+    return principal_of(session, user)
+
+
+def _admit_attempt(session: Session, settings: Settings, username: str) -> int:
+    """Record a login attempt as a failure and return its id, or refuse it if the account is locked.
+
+    One committed transaction per attempt, serialised per username: on
+    PostgreSQL by an advisory transaction lock on the name, on SQLite by the
+    database's write lock, which the insert takes before the count.
+    """
+    session.commit()  # a fresh transaction: on SQLite its first statement must be the write
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(username))))
+    attempt = LoginAttempt(username=username, success=False, at=utcnow())
+    session.add(attempt)
+    session.flush()
     window_start = utcnow() - dt.timedelta(minutes=settings.login_lockout_minutes)
     failures = session.scalar(
         select(func.count())
         .select_from(LoginAttempt)
-        .where(LoginAttempt.username == username, LoginAttempt.at >= window_start, LoginAttempt.success.is_(False))
+        .where(
+            LoginAttempt.username == username,
+            LoginAttempt.at >= window_start,
+            LoginAttempt.success.is_(False),
+            LoginAttempt.id != attempt.id,
+        )
     )
     if (failures or 0) >= settings.login_max_failures:
+        session.delete(attempt)  # a refused attempt does not extend the lockout
+        session.commit()
         raise AuthError(
             f"登录失败次数过多，账户已锁定 {settings.login_lockout_minutes} 分钟",
             f"Too many failed logins: locked for {settings.login_lockout_minutes} minutes",
             username=username,
             locked=True,
         )
-    user = session.scalar(select(User).where(User.username == username))
-    ok = user is not None and user.password_hash is not None and _verify(user.password_hash, password)
-    session.add(LoginAttempt(username=username, success=ok))
-    if not ok or user is None:
-        session.commit()  # a failed attempt counts whatever the caller does next
-        raise AuthError("用户名或密码错误", "Wrong username or password", username=username)
-    session.flush()
-    return principal_of(session, user)
+    session.commit()  # counted whatever happens next, and the lock is released before the slow hash
+    return attempt.id
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """An Argon2id hash of a random secret, checked for unknown users so that they cost the same time."""
+    return _HASHER.hash(secrets.token_urlsafe(24))
 
 
 def _verify(password_hash: str, password: str) -> bool:

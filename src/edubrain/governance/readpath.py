@@ -6,12 +6,10 @@ Every reader of personal data (library, CLI, API, exports) calls
 
 from __future__ import annotations
 
-import atexit
 import base64
 import functools
 import hashlib
 import hmac
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,12 +19,14 @@ import polars as pl
 import pyarrow as pa
 
 from edubrain.catalog.models import Dataset
-from edubrain.errors import EduBrainError, LakeError
+from edubrain.errors import LakeError
 from edubrain.governance import policy
+from edubrain.governance.duck import connection, drop_connection
 from edubrain.governance.identity import Principal
 from edubrain.governance.masking import mask_column
 from edubrain.governance.pseudonyms import pseudonym_key
-from edubrain.governance.scope import Lookup, grant_predicate
+from edubrain.governance.scope import AccessDenied, Scope
+from edubrain.governance.suppression import suppress_page
 from edubrain.home import Home
 from edubrain.store.lake import lake_schema, parquet_list
 from edubrain.store.snapshots import Snapshots, TableSnapshot, snapshots
@@ -37,16 +37,6 @@ ROW_KEY = "_key"
 """Column of a stable, keyed pseudonym of a row's primary key (see :func:`row_keys`)."""
 KEPT_PAGE_ROWS = 100
 """Pages of at most this many rows are kept per table version (before masking; see :func:`_kept_page`)."""
-_LOCAL = threading.local()
-_OPEN: list[duckdb.DuckDBPyConnection] = []
-_OPEN_LOCK = threading.Lock()
-
-
-class AccessDenied(EduBrainError):
-    """The principal may not read this dataset, field or purpose."""
-
-    exit_code = 3
-    code = "access_denied"
 
 
 @dataclass(frozen=True)
@@ -150,6 +140,7 @@ def read_dataset(
         raise
     keys = row_keys(home, dataset, frame) if row_key or changed_since is not None else None
     frame, masked, withheld, unmasked = _mask(home, dataset, frame, lowest)
+    frame = suppress_page(home, principal, dataset, frame, snap.version)  # small cells of aggregates
     if keys is not None:
         frame = frame.with_columns(keys.alias(ROW_KEY))
     if audit and unmasked and frame.height:
@@ -158,64 +149,12 @@ def read_dataset(
 
 
 def scope_predicates(home: Home, principal: Principal, dataset: Dataset) -> list[str]:
-    """The row scope of each grant of ``principal`` on ``dataset``, as SQL predicates.
+    """The row scope of each grant of ``principal`` on ``dataset``, as SQL predicates (see :class:`Scope`).
 
     Raises:
         AccessDenied: no grant of the principal can see any row of the dataset.
     """
-    lookups = (_schools_lookup(home), _students_lookup(home))
-    predicates = [grant_predicate(dataset, g, *lookups) for g in principal.grants]
-    if not principal.grants or all(p == "FALSE" for p in predicates):
-        raise AccessDenied(
-            f"{principal.name} 无权读取数据集 {dataset.title_zh}",
-            f"{principal.name} may not read dataset {dataset.title_en}",
-            dataset=dataset.id,
-        )
-    return predicates
-
-
-def connection() -> duckdb.DuckDBPyConnection:
-    """This thread's DuckDB connection for reads (in memory; Parquet footers cached across reads).
-
-    Each thread has its own database, so the views one read creates are never
-    seen by another thread's read. Opening a connection costs more than a
-    small read; it is kept for the thread's life.
-    """
-    con: duckdb.DuckDBPyConnection | None = getattr(_LOCAL, "con", None)
-    if con is None:
-        con = duckdb.connect(config={"threads": 1})
-        con.execute("set parquet_metadata_cache = true")
-        _LOCAL.con = con
-        with _OPEN_LOCK:
-            _OPEN.append(con)
-    return con
-
-
-@atexit.register
-def _close_connections() -> None:
-    """Close every thread's read connection before the interpreter tears down its threads.
-
-    A connection still open in an idle worker thread at exit is destroyed during finalisation, after
-    Python has stopped that thread, and DuckDB aborts the process ("terminate called ...").
-    """
-    with _OPEN_LOCK:
-        for con in _OPEN:
-            try:
-                con.close()
-            except duckdb.Error:
-                pass
-        _OPEN.clear()
-
-
-def drop_connection() -> None:
-    """Close this thread's read connection (after an error; the next read opens a fresh one)."""
-    con: duckdb.DuckDBPyConnection | None = getattr(_LOCAL, "con", None)
-    _LOCAL.con = None
-    if con is not None:
-        with _OPEN_LOCK:
-            if con in _OPEN:
-                _OPEN.remove(con)
-        con.close()
+    return Scope.of(home, principal).predicates(dataset)
 
 
 def _check_visible(home: Home, dataset: Dataset, names: list[str], lowest: int) -> None:
@@ -412,34 +351,6 @@ def _check_purpose(principal: Principal, purpose: str | None) -> str | None:
             f"{principal.name} 的角色不能以用途解除脱敏", f"{principal.name}'s roles cannot unmask for a purpose"
         )
     return found.id
-
-
-def _schools_lookup(home: Home) -> Lookup:
-    return _stored_lookup(home, "schools", "school_code", "district_code")
-
-
-def _students_lookup(home: Home) -> Lookup:
-    return _stored_lookup(home, "students", "student_id", "class_id")
-
-
-def _stored_lookup(home: Home, dataset_id: str, column: str, by: str) -> Lookup:
-    """``column`` of the stored rows of ``dataset_id`` whose ``by`` is one of the comma-separated values asked.
-
-    Kept per state of the table (:meth:`~edubrain.store.snapshots.Snapshots.memo`): a district's schools and a
-    teacher's pupils are looked up once per lake version, not once per read.
-    """
-    snaps = snapshots(home.lake)
-
-    def lookup(values: str) -> list[str]:
-        wanted = sorted({v for v in values.split(",") if v})
-        files = snaps.current(dataset_id).files
-        if not files or not wanted:
-            return []
-        sql = f'select distinct "{column}" from read_parquet({parquet_list(files)}) where "{by}" in (select unnest(?))'
-        found = connection().execute(sql, [wanted]).fetchall()
-        return sorted(str(r[0]) for r in found)
-
-    return lambda values: snaps.memo((dataset_id,), ("lookup", column, by, values), lambda: lookup(values))
 
 
 def filter_sql(dataset: Dataset, filters: dict[str, Any]) -> tuple[str, list[Any]]:

@@ -1,6 +1,9 @@
-"""Row scope: which rows of a dataset each grant of a principal may see, as SQL predicates.
+"""Scope: the one answer to "what may this principal see and change", built from its grants.
 
-Rules (the security page documents them as a table):
+Every door (the read path, counts, the submission history, the version list,
+the submission form, the cockpit's viewpoint, uploads) asks a :class:`Scope`,
+never the grants themselves. Rules (the security page documents them as a
+table):
 
 - datasets shared unconditionally (无条件共享) are visible to every grant;
 - a city grant sees every row;
@@ -11,18 +14,55 @@ Rules (the security page documents them as a table):
   about students without a class column, the rows of its classes' students;
 - a student sees its own rows, a parent its children's (``student_id``);
 - anything else is not visible (the predicate is false).
+
+Operational records (submission batches and their reports, lake versions)
+belong to an organisation: a city grant sees all, a district grant its own
+and its schools', a school grant its own; class, self, children and public
+grants see none. A principal submits as the organisation of a grant whose
+role may submit, and only rows whose stored owner is inside that
+organisation's scope (see :mod:`edubrain.exchange.ownership`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from edubrain.catalog.models import Dataset
-from edubrain.governance.identity import Grant
+from edubrain.errors import EduBrainError
+from edubrain.governance.identity import Grant, Principal
 from edubrain.governance.policy import role
+
+if TYPE_CHECKING:
+    from edubrain.home import Home
 
 Lookup = Callable[[str], list[str]]
 """Returns the stored values a predicate needs: schools of a district, students of classes."""
+_WIDTH = {"city": 0, "district": 1, "school": 2}
+_NO_RECORDS = ("class", "self", "children", "none")
+"""Scope kinds that see no organisation's operational records (batches, reports, versions)."""
+
+
+class AccessDenied(EduBrainError):
+    """The principal may not read this dataset, field or purpose, or act for this organisation."""
+
+    exit_code = 3
+    code = "access_denied"
+
+
+class OrganisationRequired(EduBrainError):
+    """The principal may act for several organisations and named none (``details.choices`` lists them)."""
+
+    code = "org_required"
+
+
+@dataclass(frozen=True)
+class Viewpoint:
+    """The organisation whose dashboards a principal sees: its level and code (None: none)."""
+
+    level: str | None
+    org_code: str | None
 
 
 def _quoted(values: Sequence[str]) -> str:
@@ -31,29 +71,171 @@ def _quoted(values: Sequence[str]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
 
+def _kind(grant: Grant) -> str:
+    """The effective scope of a grant: ``city``, ``district``, ``school``, ``class``, ``self`` or ``none``."""
+    scope = role(grant.role).scope
+    if scope == "organisation":
+        return grant.org_level
+    return "self" if scope == "children" else scope
+
+
 def grant_predicate(dataset: Dataset, grant: Grant, schools_of: Lookup, students_of: Lookup) -> str:
     """A SQL boolean expression over the dataset's columns: the rows ``grant`` may see."""
     names = set(dataset.field_names)
     if dataset.sharing == "unconditional":
         return "TRUE"
-    scope = role(grant.role).scope
-    level = grant.org_level
-    if scope == "city" or (scope == "organisation" and level == "city"):
+    kind = _kind(grant)
+    if kind == "city":
         return "TRUE"
-    if scope == "district" or (scope == "organisation" and level == "district"):
+    if kind == "district":
         if "school_code" in names and dataset.id != "schools":
             return f"school_code IN {_quoted(schools_of(grant.org_code))}"
         if "district_code" in names:
-            return f"district_code = '{grant.org_code}'"
+            return f"district_code = {_quoted([grant.org_code])[1:-1]}"
         return "FALSE"
-    if scope in ("school",) or (scope == "organisation" and level == "school"):
-        return f"school_code = '{grant.org_code}'" if "school_code" in names else "FALSE"
-    if scope == "class":
+    if kind == "school":
+        return f"school_code = {_quoted([grant.org_code])[1:-1]}" if "school_code" in names else "FALSE"
+    if kind == "class":
         if "class_id" in names and "student_id" not in names:
             return f"class_id IN {_quoted(list(grant.refs))}"
         if "student_id" in names:
             return f"student_id IN {_quoted(students_of(','.join(grant.refs)))}"
         return "FALSE"
-    if scope in ("self", "children"):
+    if kind == "self":
         return f"student_id IN {_quoted(list(grant.refs))}" if "student_id" in names else "FALSE"
     return "FALSE"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one principal may see and change.
+
+    Args:
+        principal: Who acts.
+        schools_of: The stored school codes of a district.
+        students_of: The stored student ids of comma-separated class ids.
+
+    Example:
+        >>> scope = Scope.of(home, principal)  # doctest: +SKIP
+        >>> scope.predicates(home.catalog.dataset("students"))  # doctest: +SKIP
+        ["school_code = '1101080001'"]
+    """
+
+    principal: Principal
+    schools_of: Lookup
+    students_of: Lookup
+
+    @classmethod
+    def of(cls, home: Home, principal: Principal) -> Scope:
+        """The scope of ``principal`` over ``home``'s stored schools and students."""
+        from edubrain.governance.lookups import stored_lookup  # the lookups read the lake: built on demand
+
+        return cls(
+            principal,
+            stored_lookup(home, "schools", "school_code", "district_code"),
+            stored_lookup(home, "students", "student_id", "class_id"),
+        )
+
+    @property
+    def name(self) -> str:
+        """The principal's name, for messages."""
+        return self.principal.name
+
+    # rows of the lake
+
+    def predicates(self, dataset: Dataset) -> list[str]:
+        """The row scope of each grant on ``dataset``, as SQL predicates over its columns.
+
+        Raises:
+            AccessDenied: no grant can see any row of the dataset.
+        """
+        found = [grant_predicate(dataset, g, self.schools_of, self.students_of) for g in self.principal.grants]
+        if not found or all(p == "FALSE" for p in found):
+            raise AccessDenied(
+                f"{self.name} 无权读取数据集 {dataset.title_zh}",
+                f"{self.name} may not read dataset {dataset.title_en}",
+                dataset=dataset.id,
+            )
+        return found
+
+    def row_filter(self, dataset: Dataset) -> str:
+        """One SQL predicate: the rows of ``dataset`` any grant may see."""
+        return "(" + " or ".join(self.predicates(dataset)) + ")"
+
+    # organisations and their operational records
+
+    def _grant_orgs(self, grant: Grant) -> frozenset[str] | None:
+        """Organisations whose records one grant sees (None: all)."""
+        kind = _kind(grant)
+        if kind in _NO_RECORDS:
+            return frozenset()
+        if kind == "city":
+            return None
+        if kind == "district":
+            return frozenset([grant.org_code, *self.schools_of(grant.org_code)])
+        return frozenset([grant.org_code])
+
+    def org_codes(self) -> frozenset[str] | None:
+        """Organisations whose records (batches, reports, versions) the principal sees; None means all."""
+        codes: set[str] = set()
+        for grant in self.principal.grants:
+            found = self._grant_orgs(grant)
+            if found is None:
+                return None
+            codes |= found
+        return frozenset(codes)
+
+    def sees_org(self, code: str | None) -> bool:
+        """Whether the records of organisation ``code`` are inside the scope (None: the platform's own)."""
+        codes = self.org_codes()
+        return codes is None or (code is not None and code in codes)
+
+    def grants_over(self, code: str) -> list[Grant]:
+        """The grants whose record scope includes organisation ``code`` (for the clearance a record is read with)."""
+        return [g for g in self.principal.grants if (found := self._grant_orgs(g)) is None or code in found]
+
+    def submit_orgs(self) -> list[str]:
+        """Organisations the principal may submit as (grants whose role may submit), in grant order."""
+        return list(dict.fromkeys(g.org_code for g in self.principal.grants if role(g.role).may_submit))
+
+    def submitting_org(self, org: str | None) -> str:
+        """The organisation to submit as: ``org`` if allowed, else the only one there is.
+
+        Raises:
+            AccessDenied: the principal may not submit, or not as ``org``.
+            OrganisationRequired: it may submit for several and named none.
+        """
+        orgs = self.submit_orgs()
+        if not orgs:
+            raise AccessDenied(f"{self.name} 的角色不能报送数据", f"{self.name}'s roles may not submit data")
+        if org is None and len(orgs) == 1:
+            return orgs[0]
+        if org is None:
+            raise AccessDenied(
+                f"请指明报送单位：{', '.join(orgs)}",
+                f"Name the submitting organisation: {', '.join(orgs)}",
+                choices=orgs,
+            )
+        if org not in orgs:
+            raise AccessDenied(f"{self.name} 不能以单位 {org} 报送", f"{self.name} may not submit as {org}", org=org)
+        return org
+
+    def viewpoint(self) -> Viewpoint:
+        """The organisation whose dashboards the principal sees (see :func:`viewpoint`)."""
+        return viewpoint(self.principal)
+
+
+def viewpoint(principal: Principal) -> Viewpoint:
+    """The widest organisation among the grants that has dashboards (not students, parents, the public).
+
+    City, district and school roles (and teachers, within their school) see
+    their organisation's counts; students, parents and the public see none.
+    """
+    best: tuple[int, str, str] | None = None
+    for grant in principal.grants:
+        if role(grant.role).scope in ("self", "children", "none"):
+            continue
+        width = _WIDTH.get(grant.org_level, 9)
+        if best is None or width < best[0]:
+            best = (width, grant.org_level, grant.org_code)
+    return Viewpoint(None, None) if best is None else Viewpoint(best[1], best[2])

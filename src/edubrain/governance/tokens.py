@@ -64,7 +64,8 @@ def signing_key(settings: Settings) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
-def _digest(secret: str) -> str:
+def token_digest(secret: str) -> str:
+    """The stored form of a refresh token or API key (SHA-256, hex): the secret itself is never stored."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
@@ -79,7 +80,7 @@ def issue_tokens(session: Session, settings: Settings, principal: Principal) -> 
         RefreshToken(
             id=uuid.uuid4().hex,
             user_id=principal.id,
-            token_hash=_digest(refresh),
+            token_hash=token_digest(refresh),
             expires_at=now + dt.timedelta(days=settings.refresh_token_days),
         )
     )
@@ -122,7 +123,7 @@ def revoke_access_token(session: Session, settings: Settings, token: str) -> Non
 
 def refresh_tokens(session: Session, settings: Settings, refresh_token: str) -> TokenPair:
     """Exchange a refresh token for a new pair; the old refresh token is revoked (rotation)."""
-    row = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == _digest(refresh_token)))
+    row = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_digest(refresh_token)))
     now = utcnow()
     if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now:
         raise AuthError("刷新令牌无效、已过期或已撤销", "The refresh token is invalid, expired or revoked")
@@ -154,7 +155,7 @@ def create_api_key(session: Session, name: str, org_code: str) -> tuple[str, str
         raise AuthError(f"单位 {org_code} 不在单位树中", f"Organisation {org_code} is not in the organisation tree")
     key_id = secrets.token_hex(8)
     secret = f"ebk_{key_id}_{secrets.token_urlsafe(32)}"
-    session.add(ApiKey(id=key_id, name=name, org_code=org_code, key_hash=_digest(secret)))
+    session.add(ApiKey(id=key_id, name=name, org_code=org_code, key_hash=token_digest(secret)))
     session.flush()
     return key_id, secret
 
@@ -169,7 +170,7 @@ def revoke_api_key(session: Session, key_id: str) -> None:
 
 def verify_api_key(session: Session, secret: str) -> Principal:
     """The node principal of a valid, unrevoked API key."""
-    row = session.scalar(select(ApiKey).where(ApiKey.key_hash == _digest(secret)))
+    row = session.scalar(select(ApiKey).where(ApiKey.key_hash == token_digest(secret)))
     if row is None or row.revoked_at is not None:
         raise AuthError("API 密钥无效或已撤销", "The API key is invalid or revoked")
     org = session.get(Organisation, row.org_code)

@@ -17,11 +17,17 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from edubrain.store.private import private_file, private_umask
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys on and a busy timeout.
+
+    An SQLite file is created (or tightened) with mode 0600 before the first
+    connection, so its journal files, which SQLite makes with the file's
+    mode, are private too.
 
     For a server database the connection pool holds ``pool_size``
     connections plus up to ``max_overflow`` more under load; connections
@@ -29,6 +35,7 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engi
     proxy's idle timeout does not surface as an error.
     """
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -42,6 +49,13 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engi
     return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow, pool_recycle=3600)
 
 
+def _private_sqlite_file(url: str) -> None:
+    """Create the SQLite database file of ``url`` with mode 0600 (or tighten it); nothing for in-memory ones."""
+    database = make_url(url).database
+    if database not in (None, "", ":memory:") and not str(database).startswith("file:"):
+        private_file(Path(str(database)))
+
+
 def alembic_config(url: str) -> Config:
     """Alembic configuration pointing at the packaged migrations and ``url``."""
     config = Config()
@@ -51,11 +65,11 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str) -> None:
-    """Bring the database at ``url`` to the newest migration (creating an SQLite file's folder)."""
-    engine_url = make_url(url)
-    if engine_url.get_backend_name() == "sqlite" and engine_url.database not in (None, "", ":memory:"):
-        Path(engine_url.database).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(url), "head")
+    """Bring the database at ``url`` to the newest migration (creating an SQLite file private to its owner)."""
+    if make_url(url).get_backend_name() == "sqlite":
+        _private_sqlite_file(url)
+    with private_umask():
+        command.upgrade(alembic_config(url), "head")
 
 
 def is_current(engine: Engine) -> bool:

@@ -171,6 +171,30 @@ class KeyIndex:
             self.con.unregister("candidates")
         return pl.DataFrame(pl.from_arrow(missing)).cast(candidates.select(list(fields)).schema)
 
+    def owned_elsewhere(self, dataset: Dataset, candidates: pl.DataFrame, owners: Sequence[str]) -> pl.DataFrame:
+        """The rows of ``candidates`` (primary key columns) whose stored row's owner is not one of ``owners``.
+
+        The owner is the stored row's organisation field (``school_code``,
+        ``district_code``); a stored row without one counts as owned elsewhere.
+        Runs inside DuckDB, like :meth:`unmatched`: only the conflicts come back.
+        """
+        self.sync(dataset)
+        key = dataset.primary_key
+        if self._stored_version(dataset.id) is None or candidates.is_empty():
+            return candidates.clear()
+        on = " and ".join(f"cast(c.{_q(k)} as varchar) = cast(s.{_q(k)} as varchar)" for k in key)
+        owner = f"s.{_q(dataset.org_field)}"
+        self.con.register("candidates", candidates.select(key).to_arrow())
+        try:
+            found = self.con.sql(
+                f"""select c.* from candidates c join {_q(dataset.id)} s on {on}
+                    where {owner} is null or cast({owner} as varchar) not in (select unnest(?))""",
+                params=[list(owners)],
+            ).to_arrow_table()
+        finally:
+            self.con.unregister("candidates")
+        return pl.DataFrame(pl.from_arrow(found)).cast(candidates.select(key).schema)
+
     def schools_of(self, district_code: str) -> list[str]:
         """School codes of the stored schools of a district."""
         dataset = self.catalog.dataset("schools")

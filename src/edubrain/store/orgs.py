@@ -14,7 +14,7 @@ from edubrain.store.keyindex import KeyIndex
 from edubrain.store.models import Organisation
 
 CITY_CODE = "110000"
-_LEVEL_RANK = {"city": 0, "district": 1, "school": 2}
+LEVEL_RANK = {"city": 0, "district": 1, "school": 2}
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def resolve_organisation(session: Session, index: KeyIndex, code: str) -> OrgRef
 
 def check_may_submit(org: OrgRef, dataset: Dataset) -> None:
     """An organisation submits datasets owned at its level or below (a school cannot submit a district's dataset)."""
-    if _LEVEL_RANK[org.level] > _LEVEL_RANK[dataset.owner_level]:
+    if LEVEL_RANK[org.level] > LEVEL_RANK[dataset.owner_level]:
         raise ScopeError(
             f"{org.name_zh}（{org.code}）无权报送数据集 {dataset.title_zh}：该数据集由{_zh(dataset.owner_level)}报送",
             f"{org.code} may not submit dataset {dataset.title_en}: it is submitted at {dataset.owner_level} level",

@@ -1,4 +1,4 @@
-"""Demo accounts, one per role, on a loaded synthetic city: ``python -m edubrain.web.demo``.
+"""Demo accounts, one per role, on a loaded synthetic city: ``python -m edubrain.synth.demo``.
 
 Used by ``make demo``. The accounts live in the first school (and its
 district) that holds students; the teacher gets that school's first class,

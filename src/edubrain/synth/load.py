@@ -7,13 +7,23 @@ to cut the per-batch overhead of a large historical load; ``city`` goes one
 step further and submits them as one file of the city per dataset and year
 (a measurement of the exchange's per-row cost, not how schools submit).
 Dirty files are always submitted on their own.
+
+A load can be run again, after it finished or after it was stopped: files
+(and bundles) already stored by the same organisation, recognised by the
+content hash of their batch, are skipped, and school years go oldest
+first, so a re-run ends on the newest year and an unchanged city makes no
+new version. Bundles are written in a scratch folder under
+``EDUBRAIN_HOME/tmp`` that is removed when the load ends and swept by the
+next load if the process was killed; the helper process dies with the
+loader (``PR_SET_PDEATHSIG`` on Linux, and a watchdog on its parent).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import multiprocessing
-import tempfile
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -24,13 +34,17 @@ from pathlib import Path
 from typing import Literal
 
 import polars as pl
+from sqlalchemy import select
 
 from edubrain.catalog.models import Dataset
 from edubrain.exchange.headers import map_headers
 from edubrain.exchange.ingest import Exchange
 from edubrain.exchange.readers import detect_encoding, read_source
 from edubrain.home import Home
+from edubrain.store.db import session_scope
+from edubrain.store.models import SubmissionBatch
 from edubrain.store.orgs import CITY_CODE
+from edubrain.synth.helpers import die_with_parent, scratch_folder
 
 LoadMode = Literal["per-school", "bulk", "city"]
 AHEAD = 2
@@ -46,7 +60,8 @@ class LoadSummary:
     Attributes:
         files: Files submitted (a bulk bundle counts once).
         rows: Rows read.
-        by_status: Submissions per batch status (committed, unchanged, rejected).
+        by_status: Submissions per batch status (committed, unchanged, rejected), and files
+            skipped because the same organisation already stored them (skipped).
         problems: Problems reported, per dataset.
         seconds: Time per dataset.
         rejected: Files that were rejected.
@@ -61,32 +76,53 @@ class LoadSummary:
 
 
 def read_manifest(root: Path) -> pl.DataFrame:
-    """The manifest of a generated city, in load order."""
-    return pl.read_csv(root / "manifest.csv", schema_overrides={"org": pl.String, "district": pl.String}).sort("seq")
+    """The manifest of a generated city, in load order: files without a school year, then years oldest first."""
+    manifest = pl.read_csv(root / "manifest.csv", schema_overrides={"org": pl.String, "district": pl.String})
+    return manifest.sort(["school_year", "seq"], nulls_last=False, maintain_order=True)
 
 
 def load_city(home: Home, root: Path, mode: LoadMode = "per-school", step: Step | None = None) -> LoadSummary:
-    """Submit every file of the city in ``root`` in manifest order, in one exchange session."""
+    """Submit every file of the city in ``root`` in manifest order, in one exchange session.
+
+    Files already stored by the same organisation are skipped (status ``skipped``).
+    """
     manifest = read_manifest(root)
     summary = LoadSummary()
     entries = manifest.to_dicts()
     batches = [[e] for e in entries] if mode == "per-school" else _bundles(entries, by_district=mode == "bulk")
-    with tempfile.TemporaryDirectory() as scratch, Exchange(home) as exchange:
-        for group, path in _prepared(root, batches, Path(scratch)):
+    stored = _stored_files(home)
+    with scratch_folder(home.settings.home / "tmp") as scratch, Exchange(home) as exchange:
+        for group, path in _prepared(root, batches, scratch):
             started = time.perf_counter()
             entry = group[0]
             org = str(entry["org"]) if len(group) == 1 else str(entry["district"] if mode == "bulk" else CITY_CODE)
-            source = read_source(path)
+            if (str(entry["dataset"]), org, hashlib.sha256(path.read_bytes()).hexdigest()) in stored:
+                status, rows, problems = "skipped", 0, 0
+            else:
+                source = read_source(path)
+                result = exchange.submit(source, str(entry["dataset"]), org, mode=entry["mode"])  # type: ignore[arg-type]
+                del source  # before the next batch is read: a city-wide batch is gigabytes
+                status, rows, problems = result.report.status, result.report.rows_read, result.problems.height
             if len(group) > 1:
                 path.unlink()
-            result = exchange.submit(source, str(entry["dataset"]), org, mode=entry["mode"])  # type: ignore[arg-type]
-            del source  # before the next batch is read: a city-wide batch is gigabytes
-            _tally(summary, entry, result.report.status, result.report.rows_read, result.problems.height, started)
-            if result.report.status == "rejected":
+            _tally(summary, entry, status, rows, problems, started)
+            if status == "rejected":
                 summary.rejected.extend(str(e["path"]) for e in group)
             if step:
-                step(entry, result.report.status, len(group))
+                step(entry, status, len(group))
     return summary
+
+
+def _stored_files(home: Home) -> set[tuple[str, str, str]]:
+    """(dataset, organisation, content hash) of every batch already committed, or found unchanged."""
+    home.ensure_initialised()
+    with session_scope(home.engine) as session:
+        rows = session.execute(
+            select(SubmissionBatch.dataset, SubmissionBatch.org_code, SubmissionBatch.source_sha256).where(
+                SubmissionBatch.status.in_(("committed", "unchanged"))
+            )
+        )
+        return {(str(d), str(o), str(h)) for d, o, h in rows}
 
 
 def _prepared(
@@ -97,7 +133,8 @@ def _prepared(
         yield from ((group, root / str(group[0]["path"])) for group in batches)
         return
     ahead: deque[tuple[list[dict[str, object]], Future[Path]]] = deque()
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=spawn, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         for group in batches:
             if len(group) == 1:
                 done: Future[Path] = Future()

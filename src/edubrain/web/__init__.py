@@ -3,7 +3,8 @@
 ``mount_web(app)`` adds the pages and the static files to a FastAPI app;
 ``edubrain.api.app.create_app`` calls it. The pages find the installation in
 ``app.state.home`` (one from the environment when it is not set). The
-front-end packages (ECharts, HTMX, the Beijing GeoJSON) come from npm:
+front-end packages (ECharts, HTMX, the Beijing GeoJSON, Swagger UI for the
+API's ``/docs``) come from npm:
 ``make install`` runs ``npm ci`` and copies them into ``static/vendor``
 (ignored by git); nothing is fetched at run time.
 """
@@ -15,7 +16,7 @@ from typing import Any
 
 STATIC = Path(__file__).parent / "static"
 VENDOR = STATIC / "vendor"
-VENDOR_FILES = ("echarts.min.js", "htmx.min.js", "beijing.geojson")
+VENDOR_FILES = ("echarts.min.js", "htmx.min.js", "beijing.geojson", "swagger-ui-bundle.js", "swagger-ui.css")
 """Files ``make install`` copies from node_modules into :data:`VENDOR`."""
 
 
@@ -25,11 +26,19 @@ def missing_vendor_files() -> list[str]:
 
 
 def mount_web(app: Any) -> None:
-    """Add the web app's pages (``include_in_schema=False``) and its static files to the FastAPI ``app``."""
+    """Add the web app's pages (``include_in_schema=False``) and its static files to the FastAPI ``app``.
+
+    Every page route checks the form token of a browser's state-changing request, and a middleware refuses
+    cross-site ones (see :mod:`edubrain.web.csrf`).
+    """
+    from fastapi import Depends
     from fastapi.staticfiles import StaticFiles
 
     from edubrain.web import pages_catalog, pages_cockpit, pages_data, pages_fitness, pages_forecast, pages_submit
+    from edubrain.web.csrf import CrossSiteRequestGuard, CsrfRefused, csrf_refused, require_csrf_token
 
     for module in (pages_cockpit, pages_catalog, pages_submit, pages_data, pages_fitness, pages_forecast):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Depends(require_csrf_token)])
+    app.add_exception_handler(CsrfRefused, csrf_refused)
+    app.add_middleware(CrossSiteRequestGuard)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="web-static")

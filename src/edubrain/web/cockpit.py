@@ -12,7 +12,6 @@ done only by :func:`edubrain.governance.readpath.read_dataset`.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from collections.abc import Callable
@@ -20,19 +19,15 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import polars as pl
-from sqlalchemy import func, select
 
 from edubrain.analytics import indicators
-from edubrain.exchange.status import BATCH_SCHEMA
 from edubrain.governance.aggregates import COUNT, check_countable, count_rows
 from edubrain.governance.identity import Grant, Principal
-from edubrain.governance.policy import role
 from edubrain.governance.readpath import AccessDenied, ReadResult, grant_rank, level_rank, read_dataset
+from edubrain.governance.scope import Viewpoint, viewpoint
+from edubrain.governance.state import CITY_CODE, lake_state, memo, records_state, version_of
+from edubrain.governance.submissions import batch_table
 from edubrain.home import Home
-from edubrain.store.db import session_scope
-from edubrain.store.models import SubmissionBatch
-from edubrain.store.orgs import CITY_CODE
-from edubrain.store.snapshots import snapshots, table_stamp
 
 SOURCES = {
     "schools": ["school_code", "name", "district_code"],
@@ -43,8 +38,8 @@ SOURCES = {
 """The lake columns the indicators count by: none identifies a person (checked by :func:`count_rows`)."""
 COCKPIT = Principal(id="system:cockpit", name="驾驶舱 cockpit", grants=(Grant("node", CITY_CODE, "city"),), kind="node")
 """The platform's own principal for the cockpit's counts: the city's node (city scope, clearance L3, no unmasking)."""
-_WIDTH = {"city": 0, "district": 1, "school": 2}
 T = TypeVar("T")
+__all__ = ["Viewpoint", "viewpoint"]
 
 
 @dataclass(frozen=True)
@@ -57,30 +52,6 @@ class Snapshot:
     computed_at: float
     stored: dict[str, pl.DataFrame] = field(default_factory=dict)
     """Rows stored per school, per dataset, filled on first use (see :meth:`IndicatorCache.stored`)."""
-
-
-@dataclass(frozen=True)
-class Viewpoint:
-    """The organisation whose cockpit a principal sees: its level and code (None: no cockpit)."""
-
-    level: str | None
-    org_code: str | None
-
-
-def viewpoint(principal: Principal) -> Viewpoint:
-    """The widest organisation among the principal's grants that has a cockpit.
-
-    City, district and school roles (and teachers, within their school) see
-    their organisation's counts; students, parents and the public see none.
-    """
-    best: tuple[int, str, str] | None = None
-    for grant in principal.grants:
-        if role(grant.role).scope in ("self", "children", "none"):
-            continue
-        width = _WIDTH.get(grant.org_level, 9)
-        if best is None or width < best[0]:
-            best = (width, grant.org_level, grant.org_code)
-    return Viewpoint(None, None) if best is None else Viewpoint(best[1], best[2])
 
 
 class IndicatorCache:
@@ -156,10 +127,7 @@ def status_dataset(dataset_id: str, home: Home) -> bool:
 
 
 def _state_key(home: Home) -> tuple[Any, ...]:
-    stamps = [table_stamp(home.lake, dataset_id) for dataset_id in watched(home)]
-    with session_scope(home.engine) as db:
-        count, last = db.execute(select(func.count(SubmissionBatch.id), func.max(SubmissionBatch.finished_at))).one()
-    return (str(home.lake.root), *stamps, count, str(last))
+    return (*lake_state(home, watched(home)), *records_state(home))
 
 
 def aggregate_only(home: Home, dataset_id: str, columns: list[str]) -> None:
@@ -189,32 +157,13 @@ def compute_snapshot(home: Home) -> Snapshot:
         ]
     )
     table = indicators.indicator_table(counts, indicators.open_error_counts(batches), districts, CITY_CODE)
-    versions = {d: snapshots(home.lake).current(d).version for d in watched(home)}
+    versions = {d: version_of(home, d) for d in watched(home)}
     return Snapshot(table=table, batches=batches, versions=versions, computed_at=time.time())
 
 
 def read_batches(home: Home) -> pl.DataFrame:
-    """Every finished submission batch (organisation, dataset, status, times, number of problems)."""
-    b = SubmissionBatch
-    with session_scope(home.engine) as db:
-        rows = db.execute(select(b.id, b.org_code, b.dataset, b.status, b.created_at, b.finished_at)).all()
-        rejected: dict[str, Any] = dict(db.execute(select(b.id, b.report).where(b.status == "rejected")).all())
-    ids, orgs, datasets, statuses, created, finished = (list(c) for c in zip(*rows, strict=True)) if rows else ([],) * 6
-    data = {
-        "org_code": orgs,
-        "dataset": datasets,
-        "status": statuses,
-        "created_at": [_aware(m) for m in created],
-        "finished_at": [_aware(m) for m in finished],
-        "problem_count": [int((rejected.get(i) or {}).get("problem_count", 0)) for i in ids],
-    }
-    return pl.DataFrame(data, schema=BATCH_SCHEMA)
-
-
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    """Every submission batch (organisation, dataset, status, times, number of problems), read as the cockpit."""
+    return batch_table(home, COCKPIT)
 
 
 class DerivedCache:
@@ -237,7 +186,7 @@ class DerivedCache:
         keep: Callable[[T], bool] = lambda _: True,
     ) -> T:
         """The value of ``compute()`` for ``key`` as of the current state of ``tables`` (kept if ``keep(value)``)."""
-        return snapshots(home.lake).memo(tables, ("web", id(self.namespace), key), compute, keep)
+        return memo(home, tables, ("web", id(self.namespace), key), compute, keep)
 
 
 def shared_read(
@@ -255,7 +204,7 @@ def shared_read(
     """
     dataset = home.catalog.dataset(dataset_id)
     tables: tuple[str, ...] = (dataset_id,)
-    if dataset.sharing == "unconditional":
+    if dataset.sharing == "unconditional" and dataset.aggregate is None:  # an aggregate's small cells depend on scope
         top = max(level_rank(home, f.classification) for f in dataset.fields)
         ranks = [min(grant_rank(home, g.role, None), top) for g in principal.grants]
         who: tuple[Any, ...] = (min(ranks, default=0), max(ranks, default=0))

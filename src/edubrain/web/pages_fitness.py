@@ -5,16 +5,18 @@ The page reads two derived datasets through the governance read path
 
 - ``fitness_indicators`` is shared unconditionally (无条件共享) and every field
   is L1: counts and rates per city, district, school and class, never a row
-  of a person. ``read_dataset`` therefore returns the same rows to every
-  reader, so it is read once per lake version (:func:`~edubrain.web.cockpit.shared_read`)
+  of a person. Its small cells (fewer pupils than ``EDUBRAIN_SMALL_CELL_MIN``)
+  outside the reader's scope are suppressed by ``read_dataset``
+  (:mod:`edubrain.governance.suppression`; the page shows them as –), so it
+  is read once per lake version and reader scope (:func:`~edubrain.web.cockpit.shared_read`)
   and then narrowed here to the user's scope: a district sees its district,
   schools and classes; a school its school and classes; a teacher its school
-  and its own classes.
+  (suppressed if small: the teacher's scope is its classes) and its own classes.
 - ``fitness_warnings`` is shared conditionally: ``read_dataset`` scopes it
   (city all, a district its schools, a school itself; teachers see none).
 
 The views (map, trend, drill-down) are :mod:`edubrain.analytics.fitness.views`,
-run on an in-memory DuckDB over the scoped rows and kept per lake version.
+run on an in-memory DuckDB (Ibis's own backend, no lake engine) over the scoped rows and kept per lake version.
 A school prints a class's report cards as one PDF through
 :func:`edubrain.reports.fitness_card.class_cards`, which reads the pupils'
 results with a declared purpose; the read path writes the audit record.
@@ -25,6 +27,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import ibis
 import polars as pl
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -35,7 +38,6 @@ from edubrain.analytics.fitness.views import MEASURES, district_map, drill_down,
 from edubrain.errors import EduBrainError
 from edubrain.governance import policy
 from edubrain.governance.identity import Principal
-from edubrain.jobs.engine import DuckDBEngine
 from edubrain.web.cockpit import Viewpoint, derived_cache, shared_read, viewpoint
 from edubrain.web.messages import t
 from edubrain.web.pages_data import page_cache
@@ -86,14 +88,14 @@ def _indicators(page: Page) -> pl.DataFrame:
 
 def _views(scoped: pl.DataFrame, view: Viewpoint, org: str, year: int) -> dict[str, list[dict[str, Any]]]:
     """The map (city and district viewers), the trend of ``org`` and its children in ``year``."""
-    engine = DuckDBEngine()  # the rows are already read and scoped; the views run in memory
+    backend = ibis.duckdb.connect()  # the rows are already read and scoped: the views run on them in memory
     try:
-        t = engine.arrow(scoped.to_arrow())
-        out = {"trend": engine.collect(trend(t, org)).to_pylist(), "children": []}
-        out["children"] = engine.collect(drill_down(t, org, year)).to_pylist()
-        out["map"] = engine.collect(district_map(t, year)).to_pylist() if view.level in ("city", "district") else []
+        t = ibis.memtable(scoped.to_arrow())
+        out = {"trend": backend.to_pyarrow(trend(t, org)).to_pylist(), "children": []}
+        out["children"] = backend.to_pyarrow(drill_down(t, org, year)).to_pylist()
+        out["map"] = backend.to_pyarrow(district_map(t, year)).to_pylist() if view.level in ("city", "district") else []
     finally:
-        engine.close()
+        backend.disconnect()
     return out
 
 

@@ -6,66 +6,44 @@ Also the organisation's submission history, one submission's report, and
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
+from edubrain.api.errors import ApiError
+from edubrain.api.uploads import ReceivedUpload, WebSubmissionForm, read_upload, received_upload
 from edubrain.catalog.models import Dataset
 from edubrain.errors import EduBrainError, InputFileError
-from edubrain.exchange.ingest import Exchange
-from edubrain.exchange.readers import read_source
 from edubrain.exchange.report import SubmissionReport
+from edubrain.governance import submissions
 from edubrain.governance.identity import Principal
-from edubrain.governance.policy import role
-from edubrain.store.db import session_scope
-from edubrain.store.models import Organisation, SubmissionBatch
-from edubrain.store.orgs import _LEVEL_RANK
-from edubrain.web.cockpit import viewpoint
+from edubrain.governance.scope import Scope
+from edubrain.governance.submissions import BatchRecord, OrgRecord
+from edubrain.web.csrf import CsrfRefused
 from edubrain.web.messages import t
 from edubrain.web.pages_cockpit import status_context
 from edubrain.web.preview import file_preview
 from edubrain.web.render import NotFound, Page, indicator_cache, open_page, out_of_scope
 
 router = APIRouter(include_in_schema=False)
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 HISTORY_ROWS = 50
 
 
-def submitting_orgs(page: Page) -> list[Organisation]:
+def submitting_orgs(page: Page) -> list[OrgRecord]:
     """The organisations the principal may submit for: those of its grants whose role may submit."""
-    codes = [g.org_code for g in page.principal.grants if role(g.role).may_submit]
-    if not codes:
-        return []
-    with session_scope(page.home.engine) as db:
-        found = {o.code: o for o in db.scalars(select(Organisation).where(Organisation.code.in_(codes)))}
-    return [found[c] for c in dict.fromkeys(codes) if c in found]
+    return submissions.submitting_organisations(page.home, page.principal)
 
 
 def submittable(page: Page, org_level: str) -> list[Dataset]:
     """Datasets an organisation at ``org_level`` submits (owned at its level or below; not derived)."""
-    rank = _LEVEL_RANK[org_level]
-    return [
-        d
-        for d in sorted(page.home.catalog.datasets.values(), key=lambda d: d.id)
-        if not d.derived_from and rank <= _LEVEL_RANK[d.owner_level]
-    ]
+    return submissions.submittable(page.home, org_level)
 
 
-def history(page: Page, org_code: str) -> list[SubmissionBatch]:
-    """The newest submissions of an organisation."""
-    with session_scope(page.home.engine) as db:
-        query = (
-            select(SubmissionBatch)
-            .where(SubmissionBatch.org_code == org_code)
-            .order_by(SubmissionBatch.created_at.desc())
-            .limit(HISTORY_ROWS)
-        )
-        return list(db.scalars(query))
+def history(page: Page, org_code: str) -> list[BatchRecord]:
+    """The newest submissions of an organisation (inside the principal's scope)."""
+    return submissions.batches(page.home, page.principal, org=org_code, limit=HISTORY_ROWS)[0]
 
 
 def _form_context(page: Page, org_code: str | None) -> dict[str, Any]:
@@ -73,7 +51,7 @@ def _form_context(page: Page, org_code: str | None) -> dict[str, Any]:
     org = next((o for o in orgs if o.code == org_code), orgs[0] if orgs else None)
     context: dict[str, Any] = {"orgs": orgs, "org": org, "datasets": submittable(page, org.level) if org else []}
     context["history"] = history(page, org.code) if org else []
-    view = viewpoint(page.principal)
+    view = Scope.of(page.home, page.principal).viewpoint()
     if view.level == "district" and view.org_code:
         snap = indicator_cache(page.request).get(page.home)
         context.update(status_context(page, snap, view.org_code, "students"))
@@ -89,20 +67,7 @@ def submit_page(request: Request, org: str | None = None, dataset: str | None = 
     return page.render("submit.html", chosen=dataset, **_form_context(page, org))
 
 
-def _save_upload(upload: UploadFile, folder: Path) -> Path:
-    name = Path(upload.filename or "upload.csv").name or "upload.csv"
-    path = folder / name
-    with open(path, "wb") as out:
-        shutil.copyfileobj(upload.file, out, length=1024 * 1024)
-    if path.stat().st_size > MAX_UPLOAD_BYTES:
-        raise InputFileError(
-            f"文件过大（超过 {MAX_UPLOAD_BYTES // 2**20} MB）：请分批报送",
-            f"The file is larger than {MAX_UPLOAD_BYTES // 2**20} MB: split it into several submissions",
-        )
-    return path
-
-
-def _check_org(principal: Principal, orgs: list[Organisation], org_code: str) -> Organisation:
+def _check_org(principal: Principal, orgs: list[OrgRecord], org_code: str) -> OrgRecord:
     for org in orgs:
         if org.code == org_code:
             return org
@@ -112,35 +77,49 @@ def _check_org(principal: Principal, orgs: list[Organisation], org_code: str) ->
 
 
 @router.post("/submit")
-def submit_file(
-    request: Request,
-    file: Annotated[UploadFile, File()],
-    dataset: Annotated[str, Form()],
-    org: Annotated[str, Form()],
-    mode: Annotated[str, Form()] = "upsert",
-) -> Response:
-    """Validate and submit an uploaded file; answer with the report and the marked preview."""
-    page = open_page(request)
+async def submit_file(request: Request) -> Response:
+    """Validate and submit an uploaded file; answer with the report and the marked preview.
+
+    The visitor is identified before the body is read, and the body goes through the API's one
+    upload path (:func:`edubrain.api.uploads.received_upload`: refused as it arrives once over
+    ``EDUBRAIN_MAX_UPLOAD_MB``; rows, columns and XLSX inflation capped when read).
+    """
+    page = await run_in_threadpool(open_page, request)
     if page.web.principal is None:
         return page.login_redirect()
     partial = bool(request.headers.get("HX-Request"))
     try:
-        chosen = _check_org(page.principal, submitting_orgs(page), org)
-        if mode not in ("upsert", "replace-scope"):
-            raise InputFileError(f"未知的报送方式 {mode}", f"Unknown mode {mode}")
-        with tempfile.TemporaryDirectory(prefix="edubrain-upload-") as folder:
-            source = read_source(_save_upload(file, Path(folder)))
-            with Exchange(page.home) as exchange:
-                result = exchange.submit(source, dataset, chosen.code, mode=mode)  # type: ignore[arg-type]
+        async with received_upload(request, page.home.settings) as upload:
+            return await run_in_threadpool(_submit_upload, page, upload, partial)
     except EduBrainError as exc:
-        return page.error(exc, 400 if not isinstance(exc, NotFound) else 403, partial=partial)
+        if isinstance(exc, ApiError):
+            status = exc.status
+        else:
+            status = 403 if isinstance(exc, (NotFound, CsrfRefused)) else 400
+        return await run_in_threadpool(page.error, exc, status, partial)
+
+
+def _submit_upload(page: Page, upload: ReceivedUpload, partial: bool) -> Response:
+    form = upload.form(WebSubmissionForm)
+    chosen = _check_org(page.principal, submitting_orgs(page), form.org)
+    if form.mode not in ("upsert", "replace-scope"):
+        raise InputFileError(f"未知的报送方式 {form.mode}", f"Unknown mode {form.mode}")
+    source = read_upload(page.home, upload)
+    result = submissions.submit_source(
+        page.home,
+        page.principal,
+        source,
+        form.dataset,
+        chosen.code,
+        mode=form.mode,  # type: ignore[arg-type]
+    )
     preview = file_preview(source, result.problems, page.lang)
     context: dict[str, Any] = {"report": result.report, "preview": preview, "org": chosen}
     if partial:
         response = page.render("_report.html", **context)
         response.headers["HX-Trigger"] = "submitted"
         return response
-    return page.render("submit.html", chosen=dataset, **{**_form_context(page, chosen.code), **context})
+    return page.render("submit.html", chosen=form.dataset, **{**_form_context(page, chosen.code), **context})
 
 
 @router.get("/submit/history")
@@ -161,18 +140,8 @@ def batch_page(request: Request, batch_id: str) -> Response:
     page = open_page(request)
     if page.web.principal is None:
         return page.login_redirect()
-    with session_scope(page.home.engine) as db:
-        batch = db.get(SubmissionBatch, batch_id)
-        owner = db.get(Organisation, batch.org_code) if batch is not None else None
-        parent = owner.parent_code if owner is not None else None
-    view = viewpoint(page.principal)
-    visible = batch is not None and (
-        view.level == "city"
-        or batch.org_code == view.org_code
-        or (view.level == "district" and parent == view.org_code)
-        or batch.org_code in {o.code for o in submitting_orgs(page)}
-    )
-    if batch is None or not visible:
+    batch = submissions.batch(page.home, page.principal, batch_id)  # None when absent or out of scope
+    if batch is None:
         return page.error(NotFound(t("not_found", "zh"), t("not_found", "en")), 404)
     report = SubmissionReport.model_validate(batch.report) if batch.report else None
     return page.render("batch.html", batch=batch, report=report)

@@ -4,7 +4,7 @@ Every read goes through :func:`~edubrain.governance.readpath.read_dataset`
 the first time. Its result is kept only when nothing in it needed an audit
 record (no personal field shown unmasked, no purpose): such a result is the
 same for every principal with the same grants while the tables it depends
-on are unchanged (their Delta log stamps, :func:`~edubrain.store.snapshots.table_stamp`), so it may be
+on are unchanged (:func:`~edubrain.governance.state.lake_state`), so it may be
 served again. A read that shows personal information unmasked is never
 cached: each one is read, and audited, anew (the audit is written by
 ``read_dataset`` itself, so no path through this cache can skip it).
@@ -18,8 +18,8 @@ from typing import Any
 
 from edubrain.governance.identity import Principal
 from edubrain.governance.readpath import ReadResult, read_dataset
+from edubrain.governance.state import lake_state
 from edubrain.home import Home
-from edubrain.store.snapshots import table_stamp
 
 SCOPE_TABLES = ("schools", "students")
 """Tables the row scope itself reads (a district's schools, a teacher's pupils)."""
@@ -43,9 +43,9 @@ class PageCache:
         self, home: Home, principal: Principal, dataset_id: str, filters: dict[str, str], limit: int, offset: int
     ) -> ReadResult:
         """One page of ``dataset_id`` for ``principal``, from the cache when it holds nothing personal unmasked."""
-        stamps = tuple(table_stamp(home.lake, d) for d in (dataset_id, *SCOPE_TABLES))
+        stamps = lake_state(home, (dataset_id, *SCOPE_TABLES))
         grants = tuple(sorted((g.role, g.org_code, g.org_level, g.refs) for g in principal.grants))
-        key = (str(home.lake.root), dataset_id, grants, tuple(sorted(filters.items())), limit, offset, stamps)
+        key = (dataset_id, grants, tuple(sorted(filters.items())), limit, offset, stamps)
         with self._lock:
             found = self._pages.get(key)
             if found is not None:

@@ -16,8 +16,8 @@ from edubrain.governance.identity import Principal
 from edubrain.governance.policy import role
 from edubrain.home import Home
 from edubrain.web.cockpit import IndicatorCache
-from edubrain.web.messages import pick, t
-from edubrain.web.session import WebSession, open_session
+from edubrain.web.messages import LANGS, pick, t
+from edubrain.web.session import LANG_COOKIE, WebSession, open_session
 
 WEB = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=str(WEB / "templates"))
@@ -80,28 +80,9 @@ class Page:
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> Response:
         """Render ``template`` with the page's context."""
-        principal = self.web.principal
-        roles = (
-            []
-            if principal is None
-            else [pick(self.lang, role(g.role).title_zh, role(g.role).title_en) for g in principal.grants]
-        )
-        base = {
-            "lang": self.lang,
-            "t": lambda key, **v: t(key, self.lang, **v),
-            "principal": principal,
-            "role_titles": "、".join(dict.fromkeys(roles)) if self.lang == "zh" else ", ".join(dict.fromkeys(roles)),
-            "path": self.request.url.path,
-            "query": str(self.request.url.query),
-            "other_lang": "en" if self.lang == "zh" else "zh",
-            "lang_url": self._lang_url("en" if self.lang == "zh" else "zh"),
-        }
+        base = base_context(self.request, self.web.lang, self.web.principal, self.web.csrf_token)
         response = TEMPLATES.TemplateResponse(self.request, template, {**base, **context}, status_code=status_code)
         return self._finish(response)
-
-    def _lang_url(self, lang: str) -> str:
-        url = self.request.url.include_query_params(lang=lang)
-        return f"{url.path}?{url.query}"
 
     def redirect(self, url: str) -> Response:
         """A 303 redirect (after a form post, or to the login page)."""
@@ -121,6 +102,36 @@ class Page:
         code = status_code or STATUS_OF_ERROR.get(exc.code, 400)
         template = "_error.html" if partial else "error.html"
         return self.render(template, status_code=code, error=exc, message=exc.message(self.lang))
+
+
+def base_context(request: Request, lang: str, principal: Principal | None, csrf_token: str) -> dict[str, Any]:
+    """What every template gets: the language, the user and their roles, the path, the form token."""
+    roles = (
+        []
+        if principal is None
+        else [pick(lang, role(g.role).title_zh, role(g.role).title_en) for g in principal.grants]
+    )
+    other = "en" if lang == "zh" else "zh"
+    url = request.url.include_query_params(lang=other)
+    return {
+        "lang": lang,
+        "t": lambda key, **v: t(key, lang, **v),
+        "principal": principal,
+        "role_titles": ("、" if lang == "zh" else ", ").join(dict.fromkeys(roles)),
+        "path": request.url.path,
+        "query": str(request.url.query),
+        "other_lang": other,
+        "lang_url": f"{url.path}?{url.query}",
+        "csrf_token": csrf_token,
+    }
+
+
+def error_page(request: Request, exc: EduBrainError, status_code: int) -> Response:
+    """An error page for a request answered without opening its session (a refused cross-site post)."""
+    cookie = request.cookies.get(LANG_COOKIE)
+    lang = cookie if cookie in LANGS else app_home(request).settings.lang
+    context = {**base_context(request, lang, None, ""), "error": exc, "message": exc.message(lang)}
+    return TEMPLATES.TemplateResponse(request, "error.html", context, status_code=status_code)
 
 
 def open_page(request: Request) -> Page:

@@ -1,4 +1,4 @@
-"""The web session: the access and refresh tokens in cookies (httponly, SameSite=Lax).
+"""The web session: the access and refresh tokens and the form token in cookies (httponly, SameSite=Lax).
 
 A page request carries the access token; when it has expired, the refresh
 token is exchanged (and rotated) for a new pair, transparently. Logging out
@@ -11,15 +11,11 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
-from edubrain.governance import tokens
-from edubrain.governance.access import login
-from edubrain.governance.identity import AuthError, Principal
-from edubrain.governance.models import RefreshToken
+from edubrain.governance import signin, tokens
+from edubrain.governance.identity import Principal
 from edubrain.home import Home
-from edubrain.store.db import session_scope
-from edubrain.store.models import utcnow
+from edubrain.web import csrf
 from edubrain.web.messages import LANGS, Lang
 
 ACCESS_COOKIE = "edubrain_access"
@@ -33,6 +29,7 @@ class WebSession:
 
     principal: Principal | None
     lang: Lang
+    csrf_token: str = ""
     set_cookies: dict[str, tuple[str, int]] = field(default_factory=dict)
     clear_cookies: list[str] = field(default_factory=list)
 
@@ -64,28 +61,26 @@ def open_session(request: Request, home: Home) -> WebSession:
     web = WebSession(principal=None, lang=lang)
     if chosen:
         web.set_cookies[LANG_COOKIE] = (lang, 365 * 24 * 3600)
+    web.csrf_token = request.cookies.get(csrf.cookie_name(home.settings.env == "production")) or ""
+    if not web.csrf_token:
+        _new_csrf_token(web, home)
     access = request.cookies.get(ACCESS_COOKIE)
     refresh = request.cookies.get(REFRESH_COOKIE)
     if not access and not refresh:
         return web
-    with session_scope(home.engine) as db:
-        if access:
-            try:
-                web.principal = tokens.verify_access_token(db, home.settings, access)
-                return web
-            except AuthError:
-                pass
-        if refresh:
-            try:
-                pair = tokens.refresh_tokens(db, home.settings, refresh)
-                web.principal = tokens.verify_access_token(db, home.settings, pair.access_token)
-                _remember(web, home, pair)
-                return web
-            except AuthError:
-                pass
+    web.principal, pair = signin.session_principal(home, access, refresh)
+    if pair is not None:
+        _remember(web, home, pair)
     # The cookies are left as they are: when two requests of one page refresh at once, the loser's answer must
     # not delete the pair the winner has just set. Stale cookies only send the visitor to the login page.
     return web
+
+
+def _new_csrf_token(web: WebSession, home: Home) -> None:
+    """A new form token for the session (see :mod:`edubrain.web.csrf`), kept as long as a refresh token."""
+    web.csrf_token = csrf.new_token()
+    name = csrf.cookie_name(home.settings.env == "production")
+    web.set_cookies[name] = (web.csrf_token, home.settings.refresh_token_days * 24 * 3600)
 
 
 def _remember(web: WebSession, home: Home, pair: tokens.TokenPair) -> None:
@@ -99,27 +94,15 @@ def log_in(web: WebSession, home: Home, username: str, password: str) -> Princip
     Raises:
         AuthError: wrong username or password, disabled or locked account.
     """
-    principal = login(home, username, password)
-    with session_scope(home.engine) as db:
-        pair = tokens.issue_tokens(db, home.settings, principal)
+    principal, pair = signin.password_tokens(home, username, password)
     _remember(web, home, pair)
+    _new_csrf_token(web, home)  # a token seen before logging in is not the new session's
     web.principal = principal
     return principal
 
 
 def log_out(request: Request, web: WebSession, home: Home) -> None:
     """Revoke the access token and this session's refresh token; clear the cookies."""
-    access = request.cookies.get(ACCESS_COOKIE)
-    refresh = request.cookies.get(REFRESH_COOKIE)
-    with session_scope(home.engine) as db:
-        if access:
-            try:
-                tokens.revoke_access_token(db, home.settings, access)
-            except AuthError:
-                pass  # already expired or invalid: nothing left to revoke
-        if refresh:
-            row = db.scalar(select(RefreshToken).where(RefreshToken.token_hash == tokens._digest(refresh)))
-            if row is not None and row.revoked_at is None:
-                row.revoked_at = utcnow()
+    signin.log_out(home, web.principal, request.cookies.get(ACCESS_COOKIE), request.cookies.get(REFRESH_COOKIE))
     web.principal = None
     web.clear_cookies += [ACCESS_COOKIE, REFRESH_COOKIE]

@@ -10,17 +10,7 @@ from pydantic import BaseModel, Field
 from edubrain.api.deps import CurrentPrincipal, HomeDep, bearer_token
 from edubrain.api.errors import error_responses
 from edubrain.api.schemas import PrincipalPublic, Text
-from edubrain.governance.access import login as password_login
-from edubrain.governance.audit import record_event
-from edubrain.governance.identity import AuthError
-from edubrain.governance.tokens import (
-    issue_tokens,
-    refresh_tokens,
-    revoke_access_token,
-    revoke_refresh_tokens,
-    verify_oidc_id_token,
-)
-from edubrain.store.db import session_scope
+from edubrain.governance import signin
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 oidc_router = APIRouter(prefix="/auth", tags=["auth"])
@@ -58,43 +48,28 @@ class TokenPairPublic(BaseModel):
 @router.post("/login", response_model=TokenPairPublic, responses=error_responses(401, 503))
 def login(body: LoginRequest, home: HomeDep) -> TokenPairPublic:
     """登录：用户名与密码换取访问令牌和刷新令牌 / log in with a username and password (audited, throttled)."""
-    principal = password_login(home, body.username, body.password)
-    with session_scope(home.engine) as session:
-        pair = issue_tokens(session, home.settings, principal)
-        record_event(session, actor=principal.id, action="token_issued", detail={"via": "password"})
+    _, pair = signin.password_tokens(home, body.username, body.password)
     return TokenPairPublic(**pair.__dict__)
 
 
 @oidc_router.post("/oidc", response_model=TokenPairPublic, responses=error_responses(401, 503))
 def oidc_login(body: OidcRequest, home: HomeDep) -> TokenPairPublic:
     """以 OIDC 身份令牌登录 / log in with an OpenID Connect ID token of the configured identity provider."""
-    with session_scope(home.engine) as session:
-        principal = verify_oidc_id_token(session, home.settings, body.id_token)
-        pair = issue_tokens(session, home.settings, principal)
-        record_event(session, actor=principal.id, action="login", detail={"via": "oidc"})
+    pair = signin.oidc_tokens(home, body.id_token)
     return TokenPairPublic(**pair.__dict__)
 
 
 @router.post("/refresh", response_model=TokenPairPublic, responses=error_responses(401, 503))
 def refresh(body: RefreshRequest, home: HomeDep) -> TokenPairPublic:
     """用刷新令牌换取新的一对令牌（旧刷新令牌随即失效） / a new token pair; the refresh token is rotated."""
-    with session_scope(home.engine) as session:
-        pair = refresh_tokens(session, home.settings, body.refresh_token)
+    pair = signin.refreshed_tokens(home, body.refresh_token)
     return TokenPairPublic(**pair.__dict__)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401))
 def logout(home: HomeDep, principal: CurrentPrincipal, token: Annotated[str, Depends(bearer_token)]) -> None:
     """退出登录：吊销当前访问令牌及该用户全部刷新令牌 / revoke this access token and every refresh token of the user."""
-    if principal.kind == "node":
-        raise AuthError(
-            "API 密钥不能退出登录，请在中心用 edubrain token revoke 吊销",
-            "An API key cannot log out; revoke it at the hub with 'edubrain token revoke'",
-        )
-    with session_scope(home.engine) as session:
-        revoke_access_token(session, home.settings, token)
-        revoked = revoke_refresh_tokens(session, principal.id)
-        record_event(session, actor=principal.id, action="token_revoked", detail={"via": "logout", "refresh": revoked})
+    signin.log_out(home, principal, token, every=True)
 
 
 @router.get("/me", response_model=PrincipalPublic, responses=error_responses(401))

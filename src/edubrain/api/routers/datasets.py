@@ -21,12 +21,11 @@ from edubrain.api.errors import error_responses
 from edubrain.api.files import MEDIA_TYPES, file_content, file_response, table_bytes
 from edubrain.api.schemas import MAX_INT
 from edubrain.governance import policy
-from edubrain.governance.audit import record_event
+from edubrain.governance.exports import read_for_export
 from edubrain.governance.identity import Principal
 from edubrain.governance.readpath import ReadResult, read_dataset
+from edubrain.governance.submissions import VersionEntry, dataset_versions
 from edubrain.home import Home
-from edubrain.store.db import session_scope
-from edubrain.store.history import VersionEntry, dataset_history
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 MAX_PAGE = 1000
@@ -144,22 +143,16 @@ def export(
     format: Literal["csv", "xlsx", "parquet"] = "csv",
 ) -> Response:
     """导出调用者可见的全部行（CSV、XLSX、Parquet），记入审计 / export every row the caller may see (audited)."""
-    result = read(home, principal, dataset_id, params)
+    result = read_for_export(
+        home, principal, dataset_id, format, filters=dict(params.filters), sort=params.sort,
+        purpose=params.purpose, version=params.version,
+    )  # fmt: skip
     content = table_bytes(result.table, format)
-    with session_scope(home.engine) as session:
-        record_event(
-            session, actor=principal.id, actor_role=",".join(sorted({g.role for g in principal.grants})),
-            org_code=principal.grants[0].org_code, action="export", dataset=dataset_id,
-            fields=result.table.column_names, row_count=result.table.num_rows, purpose=result.purpose,
-            minors="student_id" in home.catalog.dataset(dataset_id).field_names,
-            detail={"format": format, "version": result.version, "masked": result.masked},
-        )  # fmt: skip
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d")
     return file_response(content, format, f"{dataset_id}-v{result.version}-{stamp}.{format}")
 
 
 @router.get("/{dataset_id}/versions", response_model=list[VersionPublic], responses=error_responses(401, 403, 404))
 def versions(dataset_id: DatasetId, home: HomeDep, principal: CurrentPrincipal) -> list[VersionPublic]:
-    """数据集的版本历史（批次、单位、增改退行数） / a dataset's versions, newest first (to those who may read it)."""
-    read_dataset(home, principal, dataset_id, limit=0)  # AccessDenied unless the caller may read the dataset
-    return [VersionPublic(**e.__dict__) for e in dataset_history(home.lake, dataset_id)]
+    """数据集的版本历史（仅本范围内单位的批次） / a dataset's versions made in the caller's scope, newest first."""
+    return [VersionPublic(**e.__dict__) for e in dataset_versions(home, principal, dataset_id)]

@@ -14,15 +14,16 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import polars as pl
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from edubrain.api.deps import DatasetId, HomeDep, NodePrincipal
 from edubrain.api.errors import error_responses
 from edubrain.api.files import MEDIA_TYPES, file_content, file_response, table_bytes
 from edubrain.api.routers.submissions import submission_result
 from edubrain.api.schemas import MAX_INT, SubmissionResult
-from edubrain.api.uploads import submit_upload
+from edubrain.api.uploads import PushForm, multipart_body, received_upload, submit_upload
 from edubrain.exchange.nodes import NO_VERSION, OP, SINCE_HEADER, VERSION_HEADER
 from edubrain.governance.readpath import ROW_KEY, read_dataset
 
@@ -31,18 +32,21 @@ router = APIRouter(prefix="/exchange", tags=["exchange"])
 
 @router.post(
     "/{dataset_id}/batches", response_model=SubmissionResult, status_code=status.HTTP_201_CREATED,
-    responses=error_responses(401, 403, 404, 413, 503),
+    responses=error_responses(401, 403, 404, 413, 503), openapi_extra=multipart_body(PushForm),
 )  # fmt: skip
-def push(
-    dataset_id: DatasetId,
-    home: HomeDep,
-    node: NodePrincipal,
-    file: Annotated[UploadFile, File(description="CSV (UTF-8/GBK), XLSX or JSON Lines")],
-    mode: Annotated[Literal["upsert", "replace-scope"], Form()] = "upsert",
-    accept_valid: Annotated[bool, Form()] = False,
-) -> SubmissionResult:
-    """节点推送一批数据（以 API 密钥所属单位报送） / a node pushes a batch, as its API key's organisation."""
-    result = submit_upload(home, file, dataset_id, node.grants[0].org_code, mode=mode, accept_valid=accept_valid)
+async def push(dataset_id: DatasetId, request: Request, home: HomeDep, node: NodePrincipal) -> SubmissionResult:
+    """节点推送一批数据（以 API 密钥所属单位报送） / a node pushes a batch, as its API key's organisation.
+
+    A multipart form: the part ``file`` and the fields of :class:`~edubrain.api.uploads.PushForm`, read
+    only after the key is checked (see :mod:`edubrain.api.uploads`).
+    """
+    home.catalog.dataset(dataset_id)
+    async with received_upload(request, home.settings) as upload:
+        form = upload.form(PushForm)
+        result = await run_in_threadpool(
+            submit_upload, home, node, upload, dataset_id, node.grants[0].org_code,
+            mode=form.mode, accept_valid=form.accept_valid,
+        )  # fmt: skip
     return submission_result(result)
 
 

@@ -1,21 +1,31 @@
-"""``/healthz`` (database and lake reachable) and ``/metrics`` (Prometheus)."""
+"""``/healthz`` (database and lake reachable) and ``/metrics`` (Prometheus, for the scraper or an administrator).
+
+``/metrics`` names every route and how often it fails: it answers
+``Authorization: Bearer <EDUBRAIN_METRICS_TOKEN>`` (the scraper), or the
+access token of a ``city_admin`` or an ``auditor``; anyone else gets 401 or 403.
+"""
 
 from __future__ import annotations
 
+import hmac
 import os
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request, Security
 from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from edubrain.api.deps import HomeDep
+from edubrain.api.deps import HomeDep, bearer_scheme, principal_of_token
 from edubrain.api.errors import ApiError, error_responses
+from edubrain.governance.identity import AuthError
 from edubrain.home import Home
 
 router = APIRouter(tags=["health"])
+METRICS_ROLES = frozenset({"city_admin", "auditor"})
+"""Roles whose access token may read ``/metrics`` (besides the scraper's ``EDUBRAIN_METRICS_TOKEN``)."""
 
 
 class Health(BaseModel):
@@ -53,11 +63,42 @@ def healthz(home: HomeDep) -> Health:
     return Health(status="ok", checks=checks)
 
 
+def metrics_reader(
+    home: HomeDep, bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
+) -> None:
+    """Let the scraper (``EDUBRAIN_METRICS_TOKEN``), a city_admin or an auditor through; refuse anyone else.
+
+    Raises:
+        AuthError: no bearer token, or one that is neither the metrics token nor a valid access token (401).
+        ApiError: a valid access token of another role, or a node's API key (403).
+    """
+    if bearer is None:
+        raise AuthError("读取指标需要认证：请提供 Bearer 令牌", "Reading metrics needs 'Authorization: Bearer <token>'")
+    expected = home.settings.metrics_token
+    if expected is not None and hmac.compare_digest(bearer.credentials.encode(), expected.get_secret_value().encode()):
+        return
+    principal = principal_of_token(home, bearer.credentials)
+    if principal.kind != "user" or not any(g.role in METRICS_ROLES for g in principal.grants):
+        raise ApiError(
+            403,
+            "access_denied",
+            "只有指标采集令牌、市级管理员或审计员可读取指标",
+            "Only the metrics token, a city_admin or an auditor may read the metrics",
+        )
+
+
 @router.get(
     "/metrics",
     response_class=Response,
-    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "Prometheus text"}},
+    dependencies=[Depends(metrics_reader)],
+    responses={
+        200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "Prometheus text"},
+        **error_responses(401, 403),
+    },
 )
 def metrics(request: Request) -> Response:
-    """Prometheus 指标：按路由统计请求数与时延 / request counts and latency histograms by route."""
+    """Prometheus 指标：按路由统计请求数与时延（需指标令牌或市级管理员、审计员） / request counts and latency.
+
+    Needs ``Authorization: Bearer <EDUBRAIN_METRICS_TOKEN>`` or a city_admin's or auditor's access token.
+    """
     return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -373,3 +373,35 @@ def test_readers_jsonl_with_only_blank_lines_has_no_header(tmp_path: Path) -> No
 def test_readers_jsonl_line_separator_inside_a_string_is_part_of_the_value(tmp_path: Path, separator: str) -> None:
     path = _jsonl(tmp_path / "s.jsonl", [{"姓名": f"甲{separator}乙"}, {"姓名": "丙"}])
     assert _rows(read_source(path)) == [(1, f"甲{separator}乙"), (2, "丙")]
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+HUGE = "9" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("value", "en"),
+    [
+        (DEEP, "nested too deeply"),
+        ('{"a":' * 5_000 + "1" + "}" * 5_000, "nested too deeply"),
+        ("[" * 500 + "]" * 500, "nested"),
+        (HUGE, "digits"),
+        ("9" * 4_000, "digits"),
+        ("-" + HUGE, "digits"),
+    ],
+    ids=["deep-array", "deep-object", "array-500", "int-100000-digits", "int-4000-digits", "negative-100000-digits"],
+)
+def test_readers_jsonl_hostile_value_is_an_error_naming_file_and_line(tmp_path: Path, value: str, en: str) -> None:
+    path = tmp_path / "hostile.jsonl"
+    path.write_text('{"学籍号": "G1", "学年": 2025}\n\n{"学籍号": "G2", "学年": ' + value + "}\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        read_source(path)
+    assert caught.value.details["row"] == 3
+    assert "hostile.jsonl" in caught.value.en and "line 3" in caught.value.en and en in caught.value.en
+    assert "hostile.jsonl" in caught.value.zh and "第 3 行" in caught.value.zh
+    assert len(caught.value.en) < 300 and len(caught.value.zh) < 300
+
+
+def test_readers_jsonl_long_but_ordinary_numbers_still_read(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path / "s.jsonl", [{"学年": 2025, "身高": 0.5}, '{"学年": 2024, "身高": 1.' + "5" * 300 + "}"])
+    assert [row[1] for row in _rows(read_source(path))] == ["2025", "2024"]

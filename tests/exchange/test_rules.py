@@ -82,7 +82,9 @@ def test_rules_composite_key_is_duplicate_only_when_every_part_repeats(check: Va
     v = check("exam_scores", table, keys=_with_students(sid))
     found = problems(v)
     assert [(p["row"], p["rule"]) for p in found] == [(2, "duplicate_key"), (5, "duplicate_key")]
-    assert found[0]["value"] == f"E1|{sid}|11"
+    assert found[0]["value"] == "E1"  # the cell of the column named; the message names the whole key
+    assert f"主键（考试编号 E1，全国学籍号 {sid}，学科 11）" in found[0]["message_zh"]
+    assert f"Primary key (考试编号 E1, 全国学籍号 {sid}, 学科 11)" in found[0]["message_en"]
 
 
 # reference
@@ -106,7 +108,9 @@ def test_rules_composite_reference_flags_a_class_of_another_school(check: Valida
     v = check("students", rows)
     assert rules_found(v) == {"reference"}
     (problem,) = problems(v)
-    assert (problem["row"], problem["column"], problem["value"]) == (3, "班级编号", f"{CLASS}|{OTHER_SCHOOL}")
+    assert (problem["row"], problem["column"], problem["value"]) == (3, "班级编号", CLASS)
+    assert f"（班级编号 {CLASS}，学校标识码 {OTHER_SCHOOL}）" in problem["message_zh"]
+    assert "|" not in problem["message_zh"] + problem["message_en"]
     assert "classes" in problem["message_en"] and "班级须属于本校" in problem["message_zh"]
     assert_bilingual(problem, list(rows[0]))
 

@@ -100,4 +100,4 @@ def test_cli_audit_report_writes_files_and_fails_on_a_broken_chain(home: Home, i
 def test_cli_audit_every_command_has_an_example_and_chinese_help() -> None:
     for command in audit_cli.app.registered_commands:
         doc = command.callback.__doc__ or ""
-        assert "Example: ``edubrain audit " in doc and " / " in doc.splitlines()[0], command.name
+        assert "Example: edubrain audit " in doc and " / " in doc.splitlines()[0], command.name

@@ -131,7 +131,7 @@ def test_fitness_transforms_are_registered_for_every_derived_fitness_dataset() -
 def test_fitness_cli_run_writes_new_versions(fitness_city: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EDUBRAIN_HOME", str(fitness_city.settings.home))
     before = fitness_city.lake.version("fitness_scores")
-    result = CliRunner().invoke(app, ["fitness", "run"])
+    result = CliRunner().invoke(app, ["fitness", "run", "--format", "json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["versions"]["fitness_scores"] == (before or 0) + 1

@@ -218,12 +218,12 @@ def test_http_internal_error_body_is_generic_and_the_log_has_its_id_not_its_data
 ) -> None:
     app = create_app(Home(Settings(home=tmp_path), get_catalog()))
 
-    @app.get("/boom")
+    @app.get("/api/v1/boom")  # under /api/: the JSON shape (a browser's page is tests/web/test_error_pages.py)
     def boom() -> None:
         raise RuntimeError(SECRET)
 
     with caplog.at_level(logging.DEBUG), TestClient(app, raise_server_exceptions=False) as client:
-        response = client.get("/boom?student_id=110108201501011234")
+        response = client.get("/api/v1/boom?student_id=110108201501011234")
         logging.getLogger("uvicorn.error").error("Exception in ASGI application\n", exc_info=RuntimeError(SECRET))
     error = assert_error(response, 500, "internal_error")
     assert "RuntimeError" not in response.text and "secret" not in response.text and "张三" not in response.text

@@ -4,9 +4,11 @@ Pure functions over tables (polars or Arrow in, polars out); no files,
 sockets or sessions. The caller reads the lake and the submission batches
 and caches the result per lake version. The counts follow the definitions
 of the national education statistics survey (教育事业统计): students are
-enrolled students (学籍状态 在读 or 复学) of the newest school year on
-record, classes are the classes of that school year, teachers are the
-teachers on the schools' rolls.
+enrolled students (学籍状态 在读 or 复学) of the chosen school year (the
+newest on record unless one is chosen), classes are the classes of that
+school year, teachers are the teachers on the schools' rolls. Their
+definitions, as shown to users, are data: ``analytics/data/indicators.yaml``
+(:mod:`edubrain.analytics.definitions`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,23 @@ def _current_year(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(pl.col("school_year") == pl.col("school_year").max())
 
 
+def _of_year(frame: pl.DataFrame, school_year: int | None) -> pl.DataFrame:
+    """Rows of ``school_year`` (the newest present when None; all rows when there is no school year column)."""
+    if school_year is None or "school_year" not in frame.columns:
+        return _current_year(frame)
+    return frame.filter(pl.col("school_year") == school_year)
+
+
+def school_years(*tables: pl.DataFrame | pa.Table) -> list[int]:
+    """The school years present in any of ``tables`` (those with a ``school_year`` column), oldest first."""
+    years: set[int] = set()
+    for table in tables:
+        frame = _frame(table)
+        if "school_year" in frame.columns:
+            years.update(int(y) for y in frame.get_column("school_year").drop_nulls().unique().to_list())
+    return sorted(years)
+
+
 def _per_school(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     return frame.group_by("school_code").agg(pl.len().cast(pl.Int64).alias(name))
 
@@ -49,24 +68,27 @@ def school_counts(
     students: pl.DataFrame | pa.Table,
     teachers: pl.DataFrame | pa.Table,
     classes: pl.DataFrame | pa.Table,
+    school_year: int | None = None,
 ) -> pl.DataFrame:
-    """Students, teachers and classes of every school.
+    """Students, teachers and classes of every school, in ``school_year`` (default: the newest on record).
 
     Args:
         schools: ``school_code``, ``name``, ``district_code``.
         students: ``school_code``, ``school_year``, ``status``.
-        teachers: ``school_code``.
+        teachers: ``school_code`` (the roll has no school year: the same in every year).
         classes: ``school_code``, ``school_year``.
+        school_year: The school year counted (its first calendar year, 2024 for 2024–2025); None for
+            the newest school year of each table.
 
     Returns:
         One row per school: ``school_code``, ``name``, ``district_code``,
         ``students``, ``teachers``, ``classes`` (0 where none are stored).
     """
-    kids = _current_year(_frame(students)).filter(pl.col("status").is_in(list(ENROLLED)))
+    kids = _of_year(_frame(students), school_year).filter(pl.col("status").is_in(list(ENROLLED)))
     parts = [
         _per_school(kids, "students"),
         _per_school(_frame(teachers), "teachers"),
-        _per_school(_current_year(_frame(classes)), "classes"),
+        _per_school(_of_year(_frame(classes), school_year), "classes"),
     ]
     out = _frame(schools).select("school_code", "name", "district_code")
     for part in parts:

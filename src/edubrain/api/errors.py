@@ -4,6 +4,13 @@ Library errors (:class:`~edubrain.errors.EduBrainError`) carry their own code
 and bilingual message; FastAPI's own 404, 405 and 422 are converted to the
 same shape. Each route declares the statuses it can fail with through
 :func:`error_responses`, so the OpenAPI document describes every body.
+
+A browser is shown the same error as a page: when the web app is mounted it
+puts its renderer in ``app.state`` (:data:`HTML_ERROR_PAGE`), and a request
+that is not for the API (:func:`wants_html`: not under ``/api/``, or asking for
+``text/html``) gets the error page in the site's layout, with the same status,
+code and both messages. The 422 message in Chinese says what was wrong in
+Chinese (:func:`problem_zh`), not in pydantic's English.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -85,6 +92,11 @@ DESCRIPTIONS: dict[int, str] = {
     503: "服务不可用 / Service unavailable (database or lake)",
 }
 
+HTML_ERROR_PAGE = "html_error_page"
+"""The ``app.state`` attribute of the web's error page, ``(request, status, body) -> Response`` (set by ``mount_web``)."""
+MACHINE_PATHS = ("/api/", "/healthz", "/metrics", "/openapi.json")
+"""Paths answered for programs: their errors are JSON unless the request asks for ``text/html``."""
+
 _HTTP_CODES = {
     400: ("bad_request", "请求无法解析", "Bad request"),
     404: ("not_found", "不存在", "Not found"),
@@ -110,27 +122,90 @@ def error_response(status: int, body: dict[str, Any]) -> JSONResponse:
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
-async def _edubrain_error(request: Request, exc: Exception) -> JSONResponse:
+def wants_html(request: Request) -> bool:
+    """Whether an error is shown as a page: a browser's request (not for the API or a static file), or one asking for HTML."""
+    path = request.url.path
+    if path.startswith("/static/"):
+        return False
+    return not path.startswith(MACHINE_PATHS) or "text/html" in request.headers.get("accept", "")
+
+
+def answer_error(request: Request, status: int, body: dict[str, Any]) -> Response:
+    """The error as the web's page for a browser (see :func:`wants_html`), else as the one JSON shape."""
+    page = getattr(request.app.state, HTML_ERROR_PAGE, None)
+    if page is not None and wants_html(request):
+        try:
+            return page(request, status, body)  # type: ignore[no-any-return]
+        except Exception:  # the page itself failed: the JSON body still says what went wrong
+            logger.error("the error page failed on %s %s", request.method, request.url.path, exc_info=True)
+    return error_response(status, body)
+
+
+async def _edubrain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, EduBrainError)
-    return error_response(status_of(exc), exc.to_dict())
+    return answer_error(request, status_of(exc), exc.to_dict())
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+_ZH_PROBLEMS = {
+    "missing": "缺少此项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为文本",
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_too_long": "最多 {max_length} 个字符",
+    "string_pattern_mismatch": "格式不符",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "不能大于 {le}",
+    "literal_error": "取值无效，可选：{expected}",
+    "enum": "取值无效，可选：{expected}",
+    "json_invalid": "不是有效的 JSON",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "datetime_parsing": "应为日期时间",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_attributes_type": "应为对象",
+}
+"""Chinese for pydantic's error types (its ``msg`` is English); other types read 取值无效."""
+_LOCATIONS = ("query", "body", "path", "header", "cookie")
+
+
+def problem_zh(error: dict[str, Any]) -> str:
+    """One validation problem in Chinese: ``page 不能大于 1000000`` (the parameter's name, then what is allowed)."""
+    loc = [str(p) for p in error.get("loc", ())]
+    name = ".".join(loc[1:] if loc and loc[0] in _LOCATIONS and len(loc) > 1 else loc)
+    context = {k: str(v).replace(" or ", "、") for k, v in (error.get("ctx") or {}).items()}
+    try:
+        what = _ZH_PROBLEMS.get(str(error.get("type", "")), "取值无效").format(**context)
+    except (KeyError, IndexError):
+        what = "取值无效"
+    return f"{name} {what}".strip()
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
     problems = [
         {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
-        for e in exc.errors()
+        for e in errors
     ]
     where = "; ".join(f"{'.'.join(p['loc'])}: {p['msg']}" for p in problems[:5])
-    body = EduBrainError(f"请求参数无效：{where}", f"Invalid request: {where}", problems=problems).to_dict()
-    return error_response(422, {**body, "code": "invalid_request"})
+    where_zh = "；".join(problem_zh(e) for e in errors[:5])
+    body = EduBrainError(f"请求参数无效：{where_zh}", f"Invalid request: {where}", problems=problems).to_dict()
+    return answer_error(request, 422, {**body, "code": "invalid_request"})
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code, zh, en = _HTTP_CODES.get(exc.status_code, ("http_error", "请求失败", "Request failed"))
     body = {"code": code, "message_zh": f"{zh}：{request.url.path}", "message_en": f"{en}: {request.url.path}"}
-    response = error_response(exc.status_code, {**body, "details": {"reason": str(exc.detail)}})
+    response = answer_error(request, exc.status_code, {**body, "details": {"reason": str(exc.detail)}})
     if exc.headers:
         response.headers.update(exc.headers)
     if exc.status_code == 405:
@@ -147,7 +222,7 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods | ({"HEAD"} if "GET" in methods else set()))
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
     """A bug or an outage (database down): a generic bilingual body with an opaque error id, nothing internal.
 
     The server log gets the id, the method, the route's path (no query string) and the redacted traceback
@@ -162,13 +237,13 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
         "message_en": f"Internal error (error id {error_id}); try again later or give the id to the administrator",
         "details": {"error_id": error_id},
     }
-    response = error_response(500, body)
+    response = answer_error(request, 500, body)
     response.headers.update(security_headers(request.url.path))
     return response
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Make every error of ``app`` answer with the one JSON shape."""
+    """Make every error of ``app`` answer with the one JSON shape (a page for a browser, see :func:`answer_error`)."""
     app.add_exception_handler(Exception, _unexpected_error)
     app.add_exception_handler(EduBrainError, _edubrain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

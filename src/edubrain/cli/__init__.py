@@ -14,7 +14,7 @@ import typer
 from pydantic import ValidationError
 
 from edubrain.cli import admin, audit, catalog, exchange, fitness, forecast, query, server, synth, transfer, users
-from edubrain.cli.common import state
+from edubrain.cli.common import CommandGroup, state
 from edubrain.config import Settings
 from edubrain.errors import ConfigurationError, EduBrainError
 
@@ -26,7 +26,7 @@ class Lang(StrEnum):
     en = "en"
 
 
-app = typer.Typer(
+app = CommandGroup(
     name="edubrain",
     help="EduBrain 教育数据大脑：城市教育数据平台 / the city education data platform.\n\nExample: edubrain --lang en catalog list",
     no_args_is_help=True,
@@ -68,7 +68,7 @@ fitness.register(app)
 
 
 def main() -> None:
-    """Entry point of the ``edubrain`` command."""
+    """Entry point of the edubrain command."""
     try:
         app()
     except EduBrainError as exc:

@@ -12,7 +12,7 @@ from edubrain.store.orgs import seed_organisations
 
 
 def register(app: typer.Typer) -> None:
-    """Add the commands to ``app``."""
+    """Add the commands to app."""
     app.command("init")(init)
     app.command("status")(status)
 
@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
 def init() -> None:
     """创建 EduBrain 数据目录、数据库表并登记市和 16 个区 / create the home, migrate, seed the organisation tree.
 
-    Example: ``EDUBRAIN_HOME=./var edubrain init``
+    Example: EDUBRAIN_HOME=./var edubrain init
     """
     h = home()
     h.settings.home.mkdir(parents=True, exist_ok=True)
@@ -41,7 +41,7 @@ def init() -> None:
 def status() -> None:
     """显示各数据集的版本与行数 / show each dataset's version and row count.
 
-    Example: ``edubrain status``
+    Example: edubrain status
     """
     h = home()
     h.ensure_initialised()

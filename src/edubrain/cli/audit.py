@@ -6,9 +6,20 @@ import datetime as dt
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from edubrain.cli.common import console, home, print_json, t
+from edubrain.cli.common import (
+    FORMAT_OPTION,
+    JSON_OPTION,
+    Col,
+    CommandGroup,
+    OutputFormat,
+    chosen_format,
+    console,
+    home,
+    print_json,
+    print_rows,
+    t,
+)
 from edubrain.governance.audit import (
     ACTIONS,
     AuditError,
@@ -21,13 +32,13 @@ from edubrain.governance.audit import (
 from edubrain.governance.audit_report import BEIJING, beijing_time, minors_report, write_report
 from edubrain.store.db import session_scope
 
-app = typer.Typer(help="审计日志 / the audit trail.\n\nExample: edubrain audit verify", no_args_is_help=True)
+app = CommandGroup(help="审计日志 / the audit trail.\n\nExample: edubrain audit verify", no_args_is_help=True)
 
 KEY_FILE_HELP = "审计员密钥文件（密钥不放在应用服务器上） / the auditor's key file (kept off the application servers)."
 
 
 def _read_key(key_file: Path) -> bytes:
-    """The auditor's key, read from ``key_file``."""
+    """The auditor's key, read from key_file."""
     try:
         return parse_key(key_file.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -39,7 +50,7 @@ def _key(key_file: Path | None) -> bytes | None:
 
 
 def _when(value: str | None) -> dt.datetime | None:
-    """A time from ``2026-03-01`` or ``2026-03-01T08:30[+08:00]``; without an offset it is Beijing time."""
+    """A time from 2026-03-01 or 2026-03-01T08:30[+08:00]; without an offset it is Beijing time."""
     if value is None:
         return None
     try:
@@ -71,7 +82,7 @@ def verify(
 
     Exit codes: 0 intact, 1 tampered (the first bad event is named), 2 usage error.
 
-    Example: ``edubrain audit verify --key-file auditor.key``
+    Example: edubrain audit verify --key-file auditor.key
     """
     h = home()
     h.ensure_initialised()
@@ -88,7 +99,7 @@ def verify(
 def seal(key_file: Path = typer.Option(..., "--key-file", help=KEY_FILE_HELP)) -> None:
     """审计员用自己的密钥封印当前链头（先校验） / the auditor seals the chain's head with their key.
 
-    Example: ``edubrain audit seal --key-file auditor.key``
+    Example: edubrain audit seal --key-file auditor.key
     """
     key = _read_key(key_file)
     h = home()
@@ -104,12 +115,13 @@ def log(
     until: str = typer.Option(None, "--until", help="截止时间（不含） / until (exclusive)."),
     actor: str = typer.Option(None, "--actor", help="操作者 / actor (user id, node id or system)."),
     action: str = typer.Option(None, "--action", help=f"动作 / action: {', '.join(ACTIONS)}."),
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（含哈希） / print JSON, with hashes."),
     limit: int = typer.Option(100, "--limit", help="最多显示最新的若干条 / show at most the newest N events."),
+    fmt: OutputFormat = FORMAT_OPTION,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """列出审计事件（最新的若干条，按时间顺序） / list audit events (the newest, oldest first).
 
-    Example: ``edubrain audit log --since 2026-03-01 --actor u1a2b3c --action read_unmasked``
+    Example: edubrain audit log --since 2026-03-01 --actor u1a2b3c --action read_unmasked
     """
     if action is not None and action not in ACTIONS:
         raise AuditError(
@@ -120,25 +132,25 @@ def log(
     h.ensure_initialised()
     with session_scope(h.engine) as session:
         events = list_events(session, _when(since), _when(until), actor, action, limit)
-    if as_json:
-        print_json([e.to_dict() for e in events])
+    fmt = chosen_format(fmt, as_json)
+    if fmt is not OutputFormat.table:  # every field, hashes included
+        print_rows([e.to_dict() for e in events], fmt, [])
         return
-    view = Table(title=t(f"审计事件（{len(events)} 条）", f"Audit events ({len(events)})"))
-    for col in ("#", t("时间", "time"), t("操作者", "actor"), t("角色", "role"), t("单位", "org"), t("动作", "action")):
-        view.add_column(col, overflow="fold")
-    for col in (
-        t("数据集", "dataset"),
-        t("字段", "fields"),
-        t("行数", "rows"),
-        t("用途", "purpose"),
-        t("未成年人", "minors"),
-    ):
-        view.add_column(col, overflow="fold")
-    for e in events:
-        row = [str(e.seq), beijing_time(e.at), e.actor, e.actor_role or "", e.org_code or "", e.action]
-        row += [e.dataset or "", ",".join(e.fields), "" if e.row_count is None else str(e.row_count)]
-        view.add_row(*row, e.purpose or "", "✓" if e.minors else "")
-    console.print(view)
+    rows = [
+        {**e.to_dict(), "at": beijing_time(e.at), "fields": ",".join(e.fields), "minors": "✓" if e.minors else ""}
+        for e in events
+    ]
+    columns = [
+        Col("seq", "#", "#", "num"),
+        Col("at", "时间（北京）", "time (Beijing)"),
+        Col("actor", "操作者", "actor"),
+        Col("action", "动作", "action"),
+        Col("dataset", "数据集", "dataset"),
+        Col("row_count", "行数", "rows", "num"),
+        Col("purpose", "用途", "purpose", "text"),
+        Col("minors", "未成年人", "minors"),
+    ]
+    print_rows(rows, fmt, columns, title=t(f"审计事件（{len(events)} 条）", f"Audit events ({len(events)})"))
 
 
 @app.command("report")
@@ -151,7 +163,7 @@ def report(
 
     Exit code 1 (the report is still written, marked as failed) when the chain does not verify.
 
-    Example: ``edubrain audit report --year 2026 -o out/audit-2026``
+    Example: edubrain audit report --year 2026 -o out/audit-2026
     """
     h = home()
     h.ensure_initialised()

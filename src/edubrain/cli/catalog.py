@@ -6,12 +6,23 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from edubrain.catalog.models import OWNER_LEVEL_ZH, SHARING_ZH
-from edubrain.cli.common import console, home, print_json, t
+from edubrain.catalog.models import OWNER_LEVEL_ZH, SHARING_ZH, FieldSpec
+from edubrain.cli.common import (
+    FORMAT_OPTION,
+    JSON_OPTION,
+    Col,
+    CommandGroup,
+    OutputFormat,
+    chosen_format,
+    console,
+    home,
+    print_json,
+    print_rows,
+    t,
+)
 
-app = typer.Typer(help="数据目录 / the data catalog.\n\nExample: edubrain catalog show students", no_args_is_help=True)
+app = CommandGroup(help="数据目录 / the data catalog.\n\nExample: edubrain catalog show students", no_args_is_help=True)
 
 
 class ExportFormat(StrEnum):
@@ -21,41 +32,76 @@ class ExportFormat(StrEnum):
     dcat = "dcat"
 
 
+CATALOG_COLUMNS = [
+    Col("id", "数据集", "dataset"),
+    Col("title", "名称", "title", "text"),
+    Col("owner", "报送层级", "owner"),
+    Col("sharing_label", "共享", "sharing"),
+    Col("fields", "字段数", "fields", "num"),
+]
+
+
+CATALOG_COLUMNS = [
+    Col("id", "数据集", "dataset"),
+    Col("title", "名称", "title", "text"),
+    Col("owner", "报送层级", "owner"),
+    Col("sharing_label", "共享", "sharing"),
+    Col("fields", "字段数", "fields", "num"),
+]
+
+
 @app.command("list")
-def list_datasets(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出 / print JSON.")) -> None:
+def list_datasets(fmt: OutputFormat = FORMAT_OPTION, as_json: bool = JSON_OPTION) -> None:
     """列出数据集 / list the datasets.
 
-    Example: ``edubrain catalog list``
+    The table shows each dataset's id, title, owning level, sharing rule and field count; csv and json give the
+    codes, both titles and the inputs of derived datasets.
+
+    Example: edubrain catalog list --format csv
     """
-    catalog = home().catalog
-    if as_json:
-        print_json(
-            [
-                d.model_dump(include={"id", "title_zh", "title_en", "owner_level", "sharing"})
-                for d in catalog.datasets.values()
-            ]
-        )
-        return
-    view = Table(title=t("数据目录", "Catalog"))
-    for col in ("id", t("名称", "title"), t("报送层级", "owner"), t("共享", "sharing"), t("字段数", "fields")):
-        view.add_column(col)
-    for d in catalog.datasets.values():
-        title = d.title_zh if t("zh", "en") == "zh" else d.title_en
-        owner = OWNER_LEVEL_ZH[d.owner_level] if t("zh", "en") == "zh" else d.owner_level
-        sharing = SHARING_ZH[d.sharing] if t("zh", "en") == "zh" else d.sharing
-        view.add_row(d.id, title, owner, sharing, str(len(d.fields)))
-    console.print(view)
+    fmt, zh = chosen_format(fmt, as_json), t("zh", "en") == "zh"
+    rows = [
+        {
+            "id": d.id,
+            "title": d.title_zh if zh else d.title_en,
+            **d.model_dump(include={"title_zh", "title_en", "owner_level", "sharing", "derived_from"}),
+            "owner": OWNER_LEVEL_ZH[d.owner_level] if zh else d.owner_level,
+            "sharing_label": SHARING_ZH[d.sharing] if zh else d.sharing,
+            "fields": len(d.fields),
+        }
+        for d in home().catalog.datasets.values()
+    ]
+    if fmt is not OutputFormat.table:  # for programs: codes, not the words of one language
+        rows = [{k: v for k, v in r.items() if k not in ("title", "owner", "sharing_label")} for r in rows]
+    print_rows(rows, fmt, CATALOG_COLUMNS, title=t("数据目录", "Catalog"))
+
+
+FIELD_COLUMNS = [
+    Col("name", "字段", "field"),
+    Col("title", "中文名", "title", "text"),
+    Col("type", "类型", "type"),
+    Col("required", "必填", "req"),
+    Col("rule", "代码表/格式/范围", "code/pattern/range", "text"),
+    Col("classification", "分级", "level"),
+    Col("pii", "PII", "PII", "text"),
+]
 
 
 @app.command("show")
-def show(dataset: str, as_json: bool = typer.Option(False, "--json", help="以 JSON 输出 / print JSON.")) -> None:
+def show(dataset: str, fmt: OutputFormat = FORMAT_OPTION, as_json: bool = JSON_OPTION) -> None:
     """显示一个数据集的字段与规则 / show a dataset's fields and rules.
 
-    Example: ``edubrain catalog show students``
+    json prints the whole declaration; csv the fields, one a line.
+
+    Example: edubrain catalog show students
     """
-    d = home().catalog.dataset(dataset)
-    if as_json:
+    d, fmt = home().catalog.dataset(dataset), chosen_format(fmt, as_json)
+    if fmt is OutputFormat.json:
         print_json(d.model_dump())
+        return
+    rows = [{**f.model_dump(exclude_none=True), "title": t(f.title_zh, f.title_en), "rule": _rule(f)} for f in d.fields]
+    if fmt is OutputFormat.csv:
+        print_rows(rows, fmt, FIELD_COLUMNS)
         return
     console.print(f"[bold]{d.id}[/bold] {d.title_zh} / {d.title_en}")
     console.print(d.description_zh if t("zh", "en") == "zh" else d.description_en)
@@ -67,35 +113,16 @@ def show(dataset: str, as_json: bool = typer.Option(False, "--json", help="以 J
             f"sharing {d.sharing}; updated {d.update_frequency}",
         )
     )
-    view = Table()
-    for col in (
-        "field",
-        t("中文名", "zh"),
-        "type",
-        t("必填", "req"),
-        t("代码表/格式/范围", "code/pattern/range"),
-        t("分级", "level"),
-        "PII",
-    ):
-        view.add_column(col, overflow="fold")
-    for f in d.fields:
-        rng = (
-            f"{f.minimum if f.minimum is not None else ''}..{f.maximum if f.maximum is not None else ''}"
-            if f.minimum is not None or f.maximum is not None
-            else ""
-        )
-        view.add_row(
-            f.name,
-            f.title_zh,
-            f.type,
-            "✓" if f.required else "",
-            f.code_table or f.pattern or rng,
-            f.classification,
-            f.pii or "",
-        )
-    console.print(view)
+    print_rows(rows, fmt, FIELD_COLUMNS)
     for rule in d.rules:
         console.print(f"  rule: {rule.model_dump(exclude_none=True)}")
+
+
+def _rule(f: FieldSpec) -> str:
+    """A field's code table, pattern or range, whichever it has."""
+    if f.minimum is None and f.maximum is None:
+        return f.code_table or f.pattern or ""
+    return f"{'' if f.minimum is None else f.minimum}..{'' if f.maximum is None else f.maximum}"
 
 
 @app.command("export")
@@ -107,7 +134,7 @@ def export(
 ) -> None:
     """导出机器可读目录 / export the catalog (Frictionless Data Package or DCAT JSON-LD).
 
-    Example: ``edubrain catalog export --format frictionless -o out/catalog``
+    Example: edubrain catalog export --format frictionless -o out/catalog
     """
     catalog = home().catalog
     if fmt is ExportFormat.frictionless:
@@ -130,7 +157,7 @@ def template(
 ) -> None:
     """生成学校填报用的 Excel 模板 / write the Excel template a school fills in.
 
-    Example: ``edubrain catalog template students --lang zh -o 学生模板.xlsx``
+    Example: edubrain catalog template students --lang zh -o 学生模板.xlsx
     """
     from edubrain.catalog.template_xlsx import write_template
 
@@ -143,7 +170,7 @@ def template(
 def docs(out: Path = typer.Option(Path("docs/catalog"), "-o", "--out", help="输出目录 / output folder.")) -> None:
     """由目录声明生成数据目录文档 / write the catalog's Markdown pages from its declarations.
 
-    Example: ``edubrain catalog docs -o docs/catalog``
+    Example: edubrain catalog docs -o docs/catalog
     """
     from edubrain.catalog.docs import write_catalog_docs
 

@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from edubrain.cli.common import console, home, print_json, t
+from edubrain.cli.common import (
+    FORMAT_OPTION,
+    JSON_OPTION,
+    Col,
+    OutputFormat,
+    beijing_minute,
+    chosen_format,
+    console,
+    home,
+    print_json,
+    print_rows,
+    t,
+)
 from edubrain.exchange.ingest import IngestResult, Mode, ingest_file, settle_pending
 from edubrain.store.db import session_scope
 from edubrain.store.history import dataset_history
+from edubrain.store.lineage import Lineage, derived_lineage
 from edubrain.store.models import SubmissionBatch
 
 SHOWN_GROUPS = 30
 
 
 def register(app: typer.Typer) -> None:
-    """Add the commands to ``app``."""
+    """Add the commands to app."""
     app.command("ingest")(ingest)
     app.command("history")(history)
     app.command("batches")(batches)
@@ -37,7 +51,7 @@ def ingest(
 
     Exit codes: 0 committed (or unchanged), 1 rejected by validation, 2 usage error or unreadable file.
 
-    Example: ``edubrain ingest 学生.csv --dataset students --org 1101080001``
+    Example: edubrain ingest 学生.csv --dataset students --org 1101080001
     """
     if mode not in ("upsert", "replace-scope"):
         typer.echo(
@@ -102,59 +116,83 @@ def print_report(result: IngestResult) -> None:
     console.print(f"[{style}]{r.message_zh if t('zh', 'en') == 'zh' else r.message_en}[/{style}]")
 
 
-def history(
-    dataset: str,
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出 / print JSON."),
-) -> None:
+HISTORY_COLUMNS = [
+    Col("version", "版本", "version", "num"),
+    Col("time", "时间（北京）", "time (Beijing)"),
+    Col("org", "单位", "org"),
+    Col("mode", "方式", "mode"),
+    Col("file", "文件", "file", "text"),
+    Col("added", "新增", "added", "num"),
+    Col("changed", "更新", "changed", "num"),
+    Col("retired", "退出", "retired", "num"),
+]
+DERIVED_COLUMNS = [
+    Col("version", "版本", "version", "num"),
+    Col("time", "时间（北京）", "time (Beijing)"),
+    Col("job", "作业", "job"),
+    Col("input_versions", "输入（版本）", "inputs (version)"),
+    Col("rows_written", "写入行数", "rows written", "num"),
+]
+
+
+def history(dataset: str, fmt: OutputFormat = FORMAT_OPTION, as_json: bool = JSON_OPTION) -> None:
     """列出数据集的版本 / list a dataset's versions.
 
-    Example: ``edubrain history students``
+    A submitted dataset's version shows its organisation, mode, file and the rows it added, changed and retired;
+    a derived dataset's (fitness_scores, place_forecasts ...) the job that computed it, the version of each input
+    it read and the rows it wrote. csv and json add the batch ids.
+
+    Example: edubrain history students --format csv
     """
+    fmt = chosen_format(fmt, as_json)
     h = home()
-    h.catalog.dataset(dataset)
+    derived = bool(h.catalog.dataset(dataset).derived_from)
     h.ensure_initialised()
     with h.write_lock(), h.key_index() as index:
         settle_pending(h, index)
-    entries = dataset_history(h.lake, dataset)
-    if as_json:
-        print_json([e.__dict__ for e in entries])
-        return
-    view = Table(title=t(f"{dataset} 的版本", f"Versions of {dataset}"))
-    for col in (
-        t("版本", "version"),
-        t("时间", "time"),
-        t("批次", "batch"),
-        t("单位", "org"),
-        t("方式", "mode"),
-        t("新增", "added"),
-        t("更新", "changed"),
-        t("退出", "retired"),
-    ):
-        view.add_column(col)
-    for e in entries:
-        view.add_row(
-            str(e.version),
-            e.time,
-            e.batch_id or "",
-            e.org or "",
-            e.mode or "",
-            str(e.added),
-            str(e.changed),
-            str(e.retired),
-        )
-    console.print(view)
+    lineage = derived_lineage(h.lake, dataset)
+    rows = [{**e.__dict__, **_lineage_fields(lineage.get(e.version))} for e in dataset_history(h.lake, dataset)]
+    if fmt is OutputFormat.table:
+        rows = [{**row, "time": beijing_minute(row["time"])} for row in rows]
+    columns = DERIVED_COLUMNS if derived else HISTORY_COLUMNS
+    print_rows(rows, fmt, columns, title=t(f"{dataset} 的版本", f"Versions of {dataset}"))
+
+
+def _lineage_fields(lineage: Lineage | None) -> dict[str, Any]:
+    """A derived version's job, inputs (``{dataset: version}`` and as lines ``dataset vN``) and rows written."""
+    if lineage is None:
+        return {}
+    lines = [f"{name} v{'-' if v is None else v}" for name, v in lineage.inputs.items()]
+    return {"job": lineage.job, "inputs": lineage.inputs, "input_versions": lines, "rows_written": lineage.rows}
+
+
+BATCH_COLUMNS = [
+    Col("time", "时间（北京）", "time (Beijing)"),
+    Col("dataset", "数据集", "dataset"),
+    Col("org", "单位", "org"),
+    Col("result", "结果", "result"),
+    Col("read", "读取", "read", "num"),
+    Col("rejected", "拒绝", "rejected", "num"),
+]
+STATUS_ZH = {"committed": "已提交", "rejected": "已拒绝", "unchanged": "无变化", "pending": "处理中"}
 
 
 def batches(
     org: str = typer.Option(None, "--org", help="只看某单位 / only this organisation."),
     dataset: str = typer.Option(None, "--dataset", "-d", help="只看某数据集 / only this dataset."),
     limit: int = typer.Option(50, "--limit", help="最多显示条数 / at most this many."),
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出 / print JSON."),
+    fmt: OutputFormat = FORMAT_OPTION,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """列出提交批次（含被拒绝的） / list submission batches, rejected ones included.
 
-    Example: ``edubrain batches --org 1101080001``
+    The table shows when (Beijing time), which dataset, which organisation, the outcome (the version a committed
+    batch made) and the rows read and rejected; csv and json add the batch id, the file name, the status, the
+    time in UTC and the rows added, changed and retired.
+
+    Example: edubrain batches --org 1101080001 --format json
     """
+    fmt = chosen_format(fmt, as_json)
     h = home()
     h.ensure_initialised()
     query = select(SubmissionBatch).order_by(SubmissionBatch.created_at.desc()).limit(limit)
@@ -163,30 +201,28 @@ def batches(
     if dataset:
         query = query.where(SubmissionBatch.dataset == dataset)
     with session_scope(h.engine) as session:
-        rows = list(session.scalars(query))
-        data = [
-            {
-                "batch": b.id,
-                "time": b.created_at.isoformat(timespec="seconds"),
-                "dataset": b.dataset,
-                "org": b.org_code,
-                "file": b.source_name,
-                "status": b.status,
-                "version": b.lake_version,
-                "read": b.rows_read,
-                "rejected": b.rows_rejected,
-                "added": b.rows_added,
-                "changed": b.rows_changed,
-                "retired": b.rows_retired,
-            }
-            for b in rows
-        ]
-    if as_json:
-        print_json(data)
-        return
-    view = Table(title=t("提交批次", "Submission batches"))
-    for col in data[0] if data else ["batch"]:
-        view.add_column(col, overflow="fold")
-    for item in data:
-        view.add_row(*("" if v is None else str(v) for v in item.values()))
-    console.print(view)
+        data = [_batch_row(b, fmt) for b in session.scalars(query)]
+    print_rows(data, fmt, BATCH_COLUMNS, title=t("提交批次", "Submission batches"))
+
+
+def _batch_row(b: SubmissionBatch, fmt: OutputFormat) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "batch": b.id,
+        "time": b.created_at.isoformat(timespec="seconds"),
+        "dataset": b.dataset,
+        "org": b.org_code,
+        "file": b.source_name,
+        "status": b.status,
+        "version": b.lake_version,
+        "read": b.rows_read,
+        "rejected": b.rows_rejected,
+        "added": b.rows_added,
+        "changed": b.rows_changed,
+        "retired": b.rows_retired,
+    }
+    if fmt is OutputFormat.table:  # the version a committed batch made, or what became of it
+        row["time"] = beijing_minute(b.created_at)
+        row["result"] = (
+            f"v{b.lake_version}" if b.status == "committed" else t(STATUS_ZH.get(b.status, b.status), b.status)
+        )
+    return row

@@ -10,13 +10,26 @@ import typer
 
 from edubrain.analytics.fitness import Range, format_problems, load_standard, parse_results, score_arrow
 from edubrain.analytics.fitness.scoring import score_columns
-from edubrain.cli.common import console, home, print_arrow, print_json, signed_in, t
+from edubrain.cli.common import (
+    FORMAT_OPTION,
+    Col,
+    CommandGroup,
+    OutputFormat,
+    console,
+    home,
+    note,
+    print_arrow,
+    print_json,
+    print_rows,
+    signed_in,
+    t,
+)
 from edubrain.errors import InputFileError, ValidationFailed
 from edubrain.exchange.headers import map_headers, normalise_header
 from edubrain.exchange.readers import ROW_COLUMN, read_source
 from edubrain.governance.export_safety import safe_csv, xlsx_row
 
-app = typer.Typer(
+app = CommandGroup(
     help="体质健康：评分、派生数据、报告卡 / student physical health: scoring, derived data, report cards."
     "\n\nExample: edubrain fitness score tests.xlsx -o scored.xlsx",
     no_args_is_help=True,
@@ -96,7 +109,7 @@ def score(
     same rows plus each item's score, the bonus points, the standard score, the yearly total and the level.
     Values that cannot be scored are listed with row and column, and nothing is written.
 
-    Example: ``edubrain fitness score 三年级体测.xlsx -o 三年级体测_评分.xlsx``
+    Example: edubrain fitness score 三年级体测.xlsx -o 三年级体测_评分.xlsx
     """
     text, _headers, parsed = _read_results(input_file, sheet)
     scored = score_arrow(parsed.to_arrow())
@@ -112,22 +125,30 @@ def score(
 
 
 @app.command("run")
-def run() -> None:
+def run(fmt: OutputFormat = FORMAT_OPTION) -> None:
     """重算体质健康派生数据集 / recompute fitness_scores, fitness_indicators and fitness_warnings.
 
     Scores the current fitness_tests of the lake (the engine of EDUBRAIN_ENGINE), pseudonymises the students and
     writes each derived dataset as one new lake version with its lineage. Submitting fitness_tests does this
     automatically at the end of the submission session; use this command after changing the standard's data or
-    the pseudonym key.
+    the pseudonym key. Prints each dataset written with its new version and rows, and the input versions read
+    (--format json for programs).
 
-    Example: ``edubrain fitness run``
+    Example: edubrain fitness run
     """
     from edubrain.jobs.fitness import run_fitness
 
     h = home()
     h.ensure_initialised()
     result = run_fitness(h)
-    print_json({"versions": result.versions, "rows": result.rows, "inputs": result.inputs})
+    if fmt is OutputFormat.json:
+        print_json({"versions": result.versions, "rows": result.rows, "inputs": result.inputs})
+        return
+    rows = [{"dataset": d, "version": v, "rows": result.rows.get(d)} for d, v in result.versions.items()]
+    columns = [Col("dataset", "派生数据集", "derived dataset"), Col("version", "新版本", "new version", "num")]
+    print_rows(rows, fmt, [*columns, Col("rows", "行数", "rows", "num")], title=t("已重算", "Recomputed"))
+    read = ", ".join(f"{d} v{'-' if v is None else v}" for d, v in result.inputs.items())
+    note(t(f"读取的输入版本：{read}", f"inputs read: {read}"), fmt)
 
 
 @app.command("cards")
@@ -141,12 +162,12 @@ def cards(
 ) -> None:
     """打印全班的体质健康报告卡（一个 PDF）/ print a whole class's report cards as one PDF (or HTML).
 
-    Reads the pupils' results and names through the governance read path as ``--user`` (password from
-    EDUBRAIN_PASSWORD or prompted), for the declared ``--purpose`` (default 教学管理 teaching); the read is audited.
+    Reads the pupils' results and names through the governance read path as --user (password from
+    EDUBRAIN_PASSWORD or prompted), for the declared --purpose (default 教学管理 teaching); the read is audited.
     A card shows each item's result, score and level, the yearly total and level, the trend over the years and
     advice for the weak items.
 
-    Example: ``edubrain fitness cards --school 1101080001 --class C2025A --year 2025 -o 一年级1班.pdf --user head1``
+    Example: edubrain fitness cards --school 1101080001 --class C2025A --year 2025 -o 一年级1班.pdf --user head1
     """
     from edubrain.reports.fitness_card import class_cards, render_html, render_pdf
 
@@ -174,7 +195,7 @@ def standard(
     Items: vital_capacity, sprint_50m, sit_and_reach, rope_skipping, sit_ups, shuttle_run_50x8, standing_long_jump,
     pull_ups, run_800m, run_1000m. Values are in the catalog's units (seconds for timed items).
 
-    Example: ``edubrain fitness standard run_800m --sex 2``
+    Example: edubrain fitness standard run_800m --sex 2
     """
     std = load_standard()
     spec = std.item(item)
@@ -190,5 +211,5 @@ def standard(
 
 
 def register(parent: typer.Typer) -> None:
-    """Add the ``fitness`` command group to ``parent``."""
+    """Add the fitness command group to parent."""
     parent.add_typer(app, name="fitness")

@@ -15,9 +15,19 @@ from edubrain.analytics.forecast.backtest import METHODS
 from edubrain.analytics.forecast.places import CITY
 from edubrain.analytics.forecast.reference import NCES_SERIES
 from edubrain.analytics.forecast.stages import STAGE_ZH
-from edubrain.cli.common import console, home, print_arrow, t
+from edubrain.cli.common import (
+    FORMAT_OPTION,
+    Col,
+    CommandGroup,
+    OutputFormat,
+    console,
+    home,
+    print_arrow,
+    print_rows,
+    t,
+)
 
-app = typer.Typer(
+app = CommandGroup(
     help="学位需求预测与回测 / school-place forecasts and backtests.\n\nExample: edubrain forecast places --district 110108",
     no_args_is_help=True,
 )
@@ -52,16 +62,16 @@ def places(
     horizon: int = typer.Option(10, "--horizon", help="预测学年数 1–30 / school years ahead."),
     scenario: Path = typer.Option(None, "--scenario", help="情景文件 YAML/JSON / a scenario file."),
     write: bool = typer.Option(True, "--write/--no-write", help="写入派生数据集 place_forecasts / write the dataset."),
-    fmt: str = typer.Option("table", "--format", help="table | csv | json"),
+    fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """按区、学段预测未来学位需求、缺口与缺口出现年份 / forecast place demand and gaps per district and stage.
 
     Reads pupils, births and planned places from the lake, forecasts by cohort
     survival with 80%/95% intervals, and replaces the derived datasets
-    ``place_forecasts`` and ``place_history`` (the observed pupils; one lake version each, with lineage)
+    place_forecasts and place_history (the observed pupils; one lake version each, with lineage)
     unless --no-write.
 
-    Example: ``edubrain forecast places --district 110108 --stage primary --horizon 10 --scenario births-10.yaml``
+    Example: edubrain forecast places --district 110108 --stage primary --horizon 10 --scenario births-10.yaml
     """
     from edubrain.jobs.forecast import read_scenario, run_place_forecast
 
@@ -69,7 +79,7 @@ def places(
     scenarios = [read_scenario(scenario)] if scenario is not None else []
     run = run_place_forecast(home(), horizon, scenarios, write=write)
     base = _pick(run.gaps.filter(pl.col("scenario") == "base"), district, chosen_stage)
-    if fmt != "table":
+    if fmt is not OutputFormat.table:
         print_arrow(_pick(run.gaps, district, chosen_stage).to_arrow(), fmt)
         return
     _print_places(base, run.forecasts[0].origin)
@@ -85,15 +95,9 @@ def places(
 
 def _print_places(table: pl.DataFrame, origin: int) -> None:
     _print_by_district_stage_year(
-        t(f"学位需求预测（基准学年 {origin}）", f"Place forecast (origin {origin})"),
-        [
-            ("预测在校生", "demand"),
-            ("80%区间", "80% interval"),
-            ("规划学位", "places"),
-            ("缺口(+)/富余(-)", "gap(+)/surplus(-)"),
-            ("缺口概率", "P(gap)"),
-            ("缺口出现", "gap opens"),
-        ],
+        t(f"学位需求预测（基准学年 {origin}；缺口为正即学位不足）", f"Place forecast (origin {origin}; gap > 0 = too few)"),
+        [("需求", "demand"), ("80%区间", "80% interval"), ("学位", "places"), ("缺口", "gap"),
+         ("缺口概率", "P(gap)"), ("缺口出现", "opens")],
         table,
         lambda row: [
             f"{row['demand']:,.0f}",
@@ -103,7 +107,7 @@ def _print_places(table: pl.DataFrame, origin: int) -> None:
             f"{row['gap_probability']:.0%}",
             "" if row["gap_opens_year"] is None else str(row["gap_opens_year"]),
         ],
-    )
+    )  # fmt: skip
 
 
 def _print_comparison(table: pl.DataFrame) -> None:
@@ -127,17 +131,18 @@ def _print_by_district_stage_year(
     cells: Callable[[dict[str, Any]], list[str]],
 ) -> None:
     """Print ``table`` with district, stage and year first, then ``columns`` (zh, en) filled by ``cells(row)``."""
-    view = Table(title=title)
-    for zh, en in [("区", "district"), ("学段", "stage"), ("学年", "year"), *columns]:
-        view.add_column(t(zh, en), justify="right")
-    for row in table.iter_rows(named=True):
-        view.add_row(
-            t("全市", "city") if row["district_code"] == CITY else row["district_code"],
-            t(STAGE_ZH[row["stage"]], row["stage"]),
-            str(row["school_year"]),
-            *cells(row),
-        )
-    console.print(view)
+    cols = [Col("district", "区", "district"), Col("stage", "学段", "stage"), Col("year", "学年", "year")]
+    cols += [Col(f"c{i}", zh, en, "num") for i, (zh, en) in enumerate(columns)]
+    rows = [
+        {
+            "district": t("全市", "city") if row["district_code"] == CITY else row["district_code"],
+            "stage": t(STAGE_ZH[row["stage"]], row["stage"]),
+            "year": row["school_year"],
+            **{f"c{i}": cell for i, cell in enumerate(cells(row))},
+        }
+        for row in table.iter_rows(named=True)
+    ]
+    print_rows(rows, OutputFormat.table, cols, title=title)
 
 
 @app.command("backtest")
@@ -147,21 +152,21 @@ def backtest(
         None, "--district", help="显示此区的 MAPE（默认全市与各区中位数）/ one district's MAPE."
     ),
     write: bool = typer.Option(True, "--write/--no-write", help="写入派生数据集 place_backtests / write the dataset."),
-    fmt: str = typer.Option("table", "--format", help="table | csv | json"),
+    fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """滚动起点回测：按预测年数的 MAPE，与上年值、线性趋势对照，并列 NCES 公布值 / rolling-origin backtest.
 
     Prints the mean absolute percentage error by horizon for the cohort method and
     the two baselines, with the NCES published MAPEs beside them (different data:
-    U.S. public-school totals), and replaces ``place_backtests`` unless --no-write.
+    U.S. public-school totals), and replaces place_backtests unless --no-write.
 
-    Example: ``edubrain forecast backtest --horizons 5``
+    Example: edubrain forecast backtest --horizons 5
     """
     from edubrain.jobs.forecast import run_backtest
 
     mape, version = run_backtest(home(), horizons, write=write)
     table = mape.filter(pl.col("district_code") == district) if district is not None else mape_overview(mape)
-    if fmt != "table":
+    if fmt is not OutputFormat.table:
         print_arrow(table.to_arrow(), fmt)
     elif district is not None:
         print_arrow(table.with_columns(pl.col(pl.Float64).round(2)).to_arrow(), "table", title=f"MAPE (%) {district}")

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-
-import polars as pl
 import typer
 
-from edubrain.cli.common import home, print_arrow, signed_in
+from edubrain.cli.common import FORMAT_OPTION, OutputFormat, home, print_arrow, signed_in
 from edubrain.governance.access import scoped_query
-from edubrain.governance.export_safety import safe_csv
 from edubrain.store.query import resolve_as_of
 
 
 def register(app: typer.Typer) -> None:
-    """Add the command to ``app``."""
+    """Add the command to app."""
     app.command("query")(query)
 
 
@@ -25,7 +21,7 @@ def query(
         None, "--purpose", help="解除敏感字段脱敏的用途 / purpose for unmasking sensitive fields."
     ),
     as_of: list[str] = typer.Option([], "--as-of", help="版本：N 或 数据集=N，可重复 / version: N or DATASET=N."),
-    fmt: str = typer.Option("table", "--format", help="table | csv | json"),
+    fmt: OutputFormat = FORMAT_OPTION,
     limit: int = typer.Option(100, "--limit", help="表格最多显示行数 / rows shown as a table."),
 ) -> None:
     """以用户身份在湖表快照上执行只读 SQL（按范围过滤、按密级脱敏、审计）/ run read-only SQL as a user.
@@ -34,15 +30,10 @@ def query(
     and each dataset is seen through the governance read path: rows outside the user's scope are absent and fields
     above the user's clearance are masked.
 
-    Example: ``edubrain query "select grade, count(*) from students group by grade" --user analyst --as-of 3``
+    Example: edubrain query "select grade, count(*) from students group by grade" --user analyst --as-of 3
     """
     h = home()
     principal = signed_in(h, user)
     versions = resolve_as_of(sql, h.catalog, as_of)
     table = scoped_query(h, principal, sql, purpose=purpose, versions=versions)
-    if fmt == "csv":  # opened in spreadsheets: formulas defused (edubrain.governance.export_safety)
-        frame = pl.from_arrow(table)
-        assert isinstance(frame, pl.DataFrame)
-        sys.stdout.write(safe_csv(frame, bom=False).decode("utf-8"))
-        return
-    print_arrow(table, fmt if fmt == "json" else "table", limit=limit)
+    print_arrow(table, fmt, limit=limit)  # CSV formulas defused (edubrain.governance.export_safety)

@@ -18,7 +18,7 @@ from edubrain.exchange.report import Problem, SubmissionReport
 
 
 def register(app: typer.Typer) -> None:
-    """Add the commands to ``app``."""
+    """Add the commands to app."""
     app.command("serve")(serve)
     app.command("push")(push)
     app.command("pull")(pull)
@@ -31,7 +31,7 @@ def serve(
 ) -> None:
     """启动 API 与网页服务 / serve the REST API (/api/v1, /docs) and the web app with uvicorn.
 
-    Example: ``EDUBRAIN_HOME=./var edubrain serve --host 0.0.0.0 --port 8000``
+    Example: EDUBRAIN_HOME=./var edubrain serve --host 0.0.0.0 --port 8000
     """
     import uvicorn
 
@@ -82,7 +82,7 @@ def push(
 
     Exit codes: 0 committed or unchanged, 1 rejected by validation, 2 usage error, 4 the hub refused or is unreachable.
 
-    Example: ``EDUBRAIN_API_KEY=ebk_… edubrain push 学生.csv --dataset students --hub https://city.edubrain.example``
+    Example: EDUBRAIN_API_KEY=ebk_… edubrain push 学生.csv --dataset students --hub https://city.edubrain.example
     """
     with _hub(hub, api_key) as client:
         body = client.push(file, dataset, mode=mode, accept_valid=accept_valid)
@@ -113,7 +113,7 @@ def pull(
     The copy is kept in EDUBRAIN_HOME/mirror/<hub>/<dataset>/rows.parquet with the last version pulled in
     state.json; the next pull asks only for the changes since that version.
 
-    Example: ``EDUBRAIN_API_KEY=ebk_… edubrain pull students --hub https://city.edubrain.example``
+    Example: EDUBRAIN_API_KEY=ebk_… edubrain pull students --hub https://city.edubrain.example
     """
     with _hub(hub, api_key) as client:
         result = pull_changes(home().settings.home, client, dataset, full=full)

@@ -16,7 +16,7 @@ from edubrain.synth.load import LoadMode, LoadSummary, load_city, read_manifest
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``synth`` command to ``app``."""
+    """Add the synth command to app."""
     app.command("synth")(synth)
 
 
@@ -35,7 +35,7 @@ def synth(
 ) -> None:
     """生成可复现的合成北京教育数据，或通过数据交换提交 / generate a synthetic Beijing, or load one.
 
-    Examples: ``edubrain synth --scale 0.1 --seed 7 -o city``, then ``edubrain synth --load city``.
+    Examples: edubrain synth --scale 0.1 --seed 7 -o city, then edubrain synth --load city.
     """
     if load is not None:
         _load(load, "city" if as_city else "bulk" if bulk else "per-school")

@@ -10,7 +10,7 @@ from edubrain.governance.transfers import TransferRequest, transfer_rows
 
 
 def register(app: typer.Typer) -> None:
-    """Add the command to ``app``."""
+    """Add the command to app."""
     app.command("transfer")(transfer)
 
 
@@ -29,7 +29,7 @@ def transfer(
     moved rows are validated like a submission. The password is read from EDUBRAIN_PASSWORD or prompted for.
     Exit codes: 0 moved, 1 rejected by validation, 3 refused.
 
-    Example: ``edubrain transfer students G110108201903150011 --to 1101080002 --class C2025B --reason 转学 --user hd``
+    Example: edubrain transfer students G110108201903150011 --to 1101080002 --class C2025B --reason 转学 --user hd
     """
     h = home()
     principal = signed_in(h, user)

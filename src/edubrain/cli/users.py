@@ -7,27 +7,38 @@ import sys
 from typing import Any
 
 import typer
-from rich.table import Table
 from sqlalchemy import select
 
-from edubrain.cli.common import console, home, print_json, t
+from edubrain.cli.common import (
+    FORMAT_OPTION,
+    JSON_OPTION,
+    Col,
+    CommandGroup,
+    OutputFormat,
+    beijing_minute,
+    chosen_format,
+    console,
+    home,
+    print_rows,
+    t,
+)
 from edubrain.governance import identity, policy, tokens
 from edubrain.governance.audit import record_event
 from edubrain.governance.models import ApiKey, RoleGrant, User
 from edubrain.store.db import session_scope
 
-users_app = typer.Typer(
+users_app = CommandGroup(
     help="用户账户 / user accounts.\n\nExample: edubrain users add zhang --org 1101080001 --role school_admin",
     no_args_is_help=True,
 )
-token_app = typer.Typer(
+token_app = CommandGroup(
     help="节点客户端 API 密钥 / API keys for node clients.\n\nExample: edubrain token create --name haidian-node --org 110108",
     no_args_is_help=True,
 )
 
 
 def register(app: typer.Typer) -> None:
-    """Add the commands to ``app``."""
+    """Add the commands to app."""
     app.add_typer(users_app, name="users")
     app.add_typer(token_app, name="token")
     app.command("roles")(roles)
@@ -61,7 +72,7 @@ def add(
 ) -> None:
     """新建用户并授予角色 / add a user (Argon2id password) and grant roles.
 
-    Example: ``edubrain users add zhang --org 1101080001 --role school_admin``
+    Example: edubrain users add zhang --org 1101080001 --role school_admin
     """
     h = home()
     h.ensure_initialised()
@@ -77,10 +88,12 @@ def add(
 
 
 @users_app.command("list")
-def list_users(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出 / print JSON.")) -> None:
+def list_users(fmt: OutputFormat = FORMAT_OPTION, as_json: bool = JSON_OPTION) -> None:
     """列出用户及其角色 / list users and their roles.
 
-    Example: ``edubrain users list``
+    Each role is shown as role@organisation, with its classes or pupils in brackets.
+
+    Example: edubrain users list --format csv
     """
     h = home()
     h.ensure_initialised()
@@ -96,22 +109,15 @@ def list_users(as_json: bool = typer.Option(False, "--json", help="以 JSON 输�
                     "roles": [f"{g.role}@{g.org_code}" + (f"[{','.join(g.refs)}]" if g.refs else "") for g in grants],
                 }
             )
-    if as_json:
-        print_json(rows)
-        return
-    view = Table(title=t("用户", "Users"))
-    for col in ("username", "org", "disabled", "roles"):
-        view.add_column(col, overflow="fold")
-    for r in rows:
-        view.add_row(r["username"], r["org"], "✓" if r["disabled"] else "", " ".join(r["roles"]))
-    console.print(view)
+    columns = [Col("username", "用户名", "username"), Col("org", "单位", "org"), Col("disabled", "停用", "disabled")]
+    print_rows(rows, chosen_format(fmt, as_json), [*columns, Col("roles", "角色", "roles")], title=t("用户", "Users"))
 
 
 @users_app.command("disable")
 def disable(username: str) -> None:
     """停用账户并撤销其刷新令牌 / disable an account and revoke its refresh tokens.
 
-    Example: ``edubrain users disable zhang``
+    Example: edubrain users disable zhang
     """
     _set_disabled(username, True)
 
@@ -120,7 +126,7 @@ def disable(username: str) -> None:
 def enable(username: str) -> None:
     """重新启用账户 / enable an account again.
 
-    Example: ``edubrain users enable zhang``
+    Example: edubrain users enable zhang
     """
     _set_disabled(username, False)
 
@@ -149,7 +155,7 @@ def grant(
 ) -> None:
     """授予角色 / grant a role.
 
-    Example: ``edubrain users grant li teacher --org 1101080001 --refs C2025A,C2025B``
+    Example: edubrain users grant li teacher --org 1101080001 --refs C2025A,C2025B
     """
     h = home()
     h.ensure_initialised()
@@ -169,7 +175,7 @@ def grant(
 def revoke(username: str, role: str, org: str = typer.Option(..., "--org", help="单位 / organisation.")) -> None:
     """撤销角色 / revoke a role.
 
-    Example: ``edubrain users revoke li teacher --org 1101080001``
+    Example: edubrain users revoke li teacher --org 1101080001
     """
     h = home()
     h.ensure_initialised()
@@ -181,29 +187,29 @@ def revoke(username: str, role: str, org: str = typer.Option(..., "--org", help=
     console.print(t(f"已撤销 {count} 项授权", f"Revoked {count} grant(s)"))
 
 
-def roles() -> None:
+def roles(fmt: OutputFormat = FORMAT_OPTION) -> None:
     """列出角色、范围与密级 / list the roles with their scope and clearance.
 
-    Example: ``edubrain roles``
+    Example: edubrain roles
     """
-    view = Table(title=t("角色", "Roles"))
-    for col in (
-        "id",
-        t("名称", "title"),
-        t("范围", "scope"),
-        t("密级", "clearance"),
-        t("可按用途解除脱敏", "purpose unmask"),
-    ):
-        view.add_column(col)
-    for r in policy.roles().values():
-        view.add_row(
-            r.id,
-            r.title_zh if t("zh", "en") == "zh" else r.title_en,
-            r.scope,
-            r.clearance,
-            "✓" if r.purpose_unmask else "",
-        )
-    console.print(view)
+    rows = [
+        {
+            "id": r.id,
+            "title": t(r.title_zh, r.title_en),
+            "scope": r.scope,
+            "clearance": r.clearance,
+            "purpose_unmask": r.purpose_unmask,
+        }
+        for r in policy.roles().values()
+    ]
+    columns = [
+        Col("id", "角色", "role"),
+        Col("title", "名称", "title", "text"),
+        Col("scope", "范围", "scope"),
+        Col("clearance", "密级", "clearance"),
+        Col("purpose_unmask", "可按用途解除脱敏", "purpose unmask"),
+    ]
+    print_rows(rows, fmt, columns, title=t("角色", "Roles"))
 
 
 @token_app.command("create")
@@ -213,7 +219,7 @@ def token_create(
 ) -> None:
     """为区或学校的节点客户端创建 API 密钥（只显示一次） / create a node API key (shown once).
 
-    Example: ``edubrain token create --name haidian-node --org 110108``
+    Example: edubrain token create --name haidian-node --org 110108
     """
     h = home()
     h.ensure_initialised()
@@ -230,7 +236,7 @@ def token_create(
 def token_revoke(key_id: str) -> None:
     """撤销 API 密钥 / revoke an API key.
 
-    Example: ``edubrain token revoke 3f2a9c0d1e2b4a5c``
+    Example: edubrain token revoke 3f2a9c0d1e2b4a5c
     """
     h = home()
     h.ensure_initialised()
@@ -241,24 +247,29 @@ def token_revoke(key_id: str) -> None:
 
 
 @token_app.command("list")
-def token_list() -> None:
+def token_list(fmt: OutputFormat = FORMAT_OPTION) -> None:
     """列出 API 密钥（不含密钥本身） / list API keys (never the secrets).
 
-    Example: ``edubrain token list``
+    Example: edubrain token list
     """
     h = home()
     h.ensure_initialised()
-    view = Table(title="API keys")
-    for col in ("id", "name", "org", "created", "revoked", "last used"):
-        view.add_column(col)
     with session_scope(h.engine) as session:
-        for k in session.scalars(select(ApiKey).order_by(ApiKey.created_at)):
-            view.add_row(
-                k.id,
-                k.name,
-                k.org_code,
-                str(k.created_at)[:19],
-                str(k.revoked_at or "")[:19],
-                str(k.last_used_at or "")[:19],
-            )
-    console.print(view)
+        rows = [
+            {
+                "id": k.id,
+                "name": k.name,
+                "org": k.org_code,
+                "created": beijing_minute(k.created_at),
+                "revoked": k.revoked_at and beijing_minute(k.revoked_at),
+                "last_used": k.last_used_at and beijing_minute(k.last_used_at),
+            }
+            for k in session.scalars(select(ApiKey).order_by(ApiKey.created_at))
+        ]
+    columns = [Col("id", "密钥", "key"), Col("name", "名称", "name", "text"), Col("org", "单位", "org")]
+    columns += [
+        Col("created", "创建", "created"),
+        Col("revoked", "撤销", "revoked"),
+        Col("last_used", "最近使用", "last used"),
+    ]
+    print_rows(rows, fmt, columns, title=t("API 密钥（北京时间）", "API keys (Beijing time)"))

@@ -37,7 +37,7 @@ from edubrain.store.db import session_scope
 from edubrain.store.keyindex import KeyIndex, index_columns, row_hashes
 from edubrain.store.lake import lake_schema
 from edubrain.store.models import SubmissionBatch, utcnow
-from edubrain.store.orgs import OrgRef, check_may_submit, resolve_organisation, scope_values
+from edubrain.store.orgs import OrgRef, check_may_submit, resolve_organisation, scope_values, sync_schools
 
 Mode = Literal["upsert", "replace-scope", "transfer"]
 FAULT_ENV = "EDUBRAIN_FAULT_INJECT"
@@ -235,6 +235,9 @@ def _store(
     _fault_point("after_lake_commit")
     indexed = rows.select(index_columns(dataset, home.catalog)).append_column("_row_hash", hashes)
     index.apply(dataset, indexed, retired, version, replaces=report.rows_changed > 0)
+    if dataset.id == "schools":  # a registered school is an organisation at once, under its current district
+        with session_scope(home.engine) as session:
+            sync_schools(session, index)
     report.status, report.version = "committed", version
     report.message_zh = f"已提交为版本 {version}：新增 {report.rows_added} 行，更新 {report.rows_changed} 行，退出 {report.rows_retired} 行"
     report.message_en = (
@@ -342,4 +345,7 @@ def settle_pending(home: Home, index: KeyIndex) -> int:
         datasets = {b.dataset for b in pending}
     for dataset_id in datasets:
         index.sync(home.catalog.dataset(dataset_id))
+    if "schools" in datasets:
+        with session_scope(home.engine) as session:
+            sync_schools(session, index)
     return len(pending)

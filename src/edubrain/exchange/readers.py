@@ -27,6 +27,8 @@ from edubrain.exchange.limits import ReadLimits
 
 ROW_COLUMN = "__row"
 """Name of the column holding each row's number as the user sees it in the file."""
+MAX_JSON_INTEGER_DIGITS = 38
+"""Most digits of a JSON Lines integer: the widest integer a table column holds (128 bits)."""
 
 
 @dataclass(frozen=True)
@@ -289,9 +291,13 @@ def _read_jsonl(text: str, path: Path, limits: ReadLimits | None) -> tuple[list[
         limits.check_rows(len(line_numbers), path)
     try:
         parsed = pl.read_ndjson(io.BytesIO(text.encode("utf-8")), infer_schema_length=None)
-    except pl.exceptions.PolarsError:
+    except pl.exceptions.PolarsError as exc:
         _raise_first_bad_json_line(lines, path)
-        raise
+        raise InputFileError(
+            f"JSON Lines 文件 {path.name} 无法读取为表格：{str(exc)[:200]}",
+            f"JSON Lines file {path.name} cannot be read as a table: {str(exc)[:200]}",
+            file=str(path),
+        ) from exc
     if parsed.height != len(line_numbers):
         _raise_first_bad_json_line(lines, path)
     headers = parsed.columns
@@ -317,19 +323,53 @@ def _as_text(column: pl.Series, path: Path) -> pl.Series:
     return column.cast(pl.String)
 
 
+class _NumberTooLong(ValueError):
+    """A JSON number with more digits than a table column holds."""
+
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _checked_int(text: str) -> int:
+    """``parse_int`` for :func:`json.loads`: refuse a number too long for a column before converting it."""
+    digits = len(text.lstrip("-"))
+    if digits > MAX_JSON_INTEGER_DIGITS:
+        raise _NumberTooLong(digits)
+    return int(text)
+
+
+def _json_line(line: str, number: int, path: Path) -> object:
+    """Parse one line, turning each way it can fail into an error naming the file and line."""
+    where_zh, where_en = f"JSON Lines 文件 {path.name} 第 {number} 行", f"JSON Lines file {path.name} line {number}"
+    try:
+        return json.loads(line, parse_int=_checked_int)
+    except json.JSONDecodeError as exc:
+        zh, en = f"不是合法 JSON：{exc.msg}", f"is not valid JSON: {exc.msg}"
+    except _NumberTooLong as exc:
+        zh = f"有一个 {exc.digits} 位的整数，最多 {MAX_JSON_INTEGER_DIGITS} 位"
+        en = f"has an integer of {exc.digits} digits; at most {MAX_JSON_INTEGER_DIGITS} digits are accepted"
+    except RecursionError:
+        zh, en = "的数组或对象嵌套过深；只接受平面的值", "is nested too deeply; only flat values are accepted"
+    raise InputFileError(f"{where_zh}{zh}", f"{where_en} {en}", file=str(path), row=number)
+
+
 def _raise_first_bad_json_line(lines: list[str], path: Path) -> None:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputFileError(
-                f"JSON Lines 文件 {path.name} 第 {number} 行不是合法 JSON：{exc.msg}",
-                f"JSON Lines file {path.name} line {number} is not valid JSON: {exc.msg}",
-                file=str(path),
-                row=number,
-            ) from exc
+        record = _json_line(line, number, path)
+        if isinstance(record, dict):
+            nested = next((k for k, v in record.items() if isinstance(v, dict | list)), None)
+            if nested is not None:
+                raise InputFileError(
+                    f"JSON Lines 文件 {path.name} 第 {number} 行的字段 {nested!r} 含有嵌套的对象或数组；只接受平面的值",
+                    f"JSON Lines file {path.name} line {number}: field {nested!r} holds nested objects or arrays; "
+                    "only flat values",
+                    file=str(path),
+                    row=number,
+                    column=nested,
+                )
         if not isinstance(record, dict):
             raise InputFileError(
                 f"JSON Lines 文件 {path.name} 第 {number} 行不是对象",

@@ -52,6 +52,12 @@ def _header(headers: dict[str, str], name: str) -> str:
     return headers.get(name, name)
 
 
+def _titled_key(headers: dict[str, str], fields: list[str] | tuple[str, ...], separator: str) -> pl.Expr:
+    """A key as people read it, each part after its column header: "班级编号 110108000120250111，学校标识码 1101080001"."""
+    parts = [pl.concat_str([pl.lit(f"{_header(headers, f)} "), pl.col(f).cast(pl.String)]) for f in fields]
+    return pl.concat_str(parts, separator=separator)
+
+
 def id_birth_date(rule: IdBirthDateRule, headers: dict[str, str]) -> list[Check]:
     """The birth date in digits 7-14 of the 身份证号 must equal the birth date column."""
     encoded = pl.col(rule.id_field).str.slice(6, 8).str.to_integer(strict=False)
@@ -196,16 +202,16 @@ def duplicate_keys(dataset: Dataset, headers: dict[str, str]) -> list[Check]:
     count = pl.len().over(key)
     mask = complete & (count > 1)
     h = _header(headers, key[0])
-    shown = pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator="|")
+    zh_key, en_key = _titled_key(headers, key, "，"), _titled_key(headers, key, ", ")
     return [
         row_check(
             mask,
             field=key[0],
             column=h,
             rule="duplicate_key",
-            value=shown,
-            zh=fmt("主键 {} 在文件中出现 {} 次（首次在第 {} 行）", shown, count, first),
-            en=fmt("Primary key {} occurs {} times in the file (first at row {})", shown, count, first),
+            value=pl.col(key[0]).cast(pl.String),
+            zh=fmt("主键（{}）在文件中出现 {} 次（首次在第 {} 行）", zh_key, count, first),
+            en=fmt("Primary key ({}) occurs {} times in the file (first at row {})", en_key, count, first),
         )
     ]
 
@@ -223,7 +229,7 @@ def reference(rule: ReferenceRule, headers: dict[str, str], unmatched: Unmatched
     missing = unmatched(rule.dataset, list(rule.to), candidates) if candidates.height else candidates
     absent = missing.select(_joined_key([pl.col(t) for t in rule.to])).to_series()
     key = _joined_key([pl.col(f) for f in rule.fields])
-    shown = pl.concat_str([pl.col(f).cast(pl.String) for f in rule.fields], separator="|")
+    zh_key, en_key = _titled_key(headers, rule.fields, "，"), _titled_key(headers, rule.fields, ", ")
     h = _header(headers, rule.fields[0])
     title_zh = rule.title_zh or f"须存在于数据集 {rule.dataset}"
     title_en = rule.title_en or f"must exist in dataset {rule.dataset}"
@@ -233,9 +239,9 @@ def reference(rule: ReferenceRule, headers: dict[str, str], unmatched: Unmatched
             field=rule.fields[0],
             column=h,
             rule="reference",
-            value=shown,
-            zh=fmt(f"{title_zh}：{rule.dataset} 中没有 {{}}", shown),
-            en=fmt(f"{title_en}: {rule.dataset} has no {{}}", shown),
+            value=pl.col(rule.fields[0]).cast(pl.String),
+            zh=fmt(f"{title_zh}：{rule.dataset} 中没有（{{}}）", zh_key),
+            en=fmt(f"{title_en}: {rule.dataset} has no ({{}})", en_key),
         )
     ]
 
@@ -255,7 +261,7 @@ def key_ownership(
     candidates = frame.lazy().filter(complete).select(key).unique().collect()
     foreign = owned_elsewhere(candidates) if candidates.height else candidates
     taken = foreign.select(_joined_key([pl.col(k) for k in key])).to_series()
-    shown = pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator="|")
+    zh_key, en_key = _titled_key(headers, key, "，"), _titled_key(headers, key, ", ")
     h = _header(headers, key[0])
     return [
         row_check(
@@ -263,16 +269,15 @@ def key_ownership(
             field=key[0],
             column=h,
             rule="key_owner",
-            value=shown,
+            value=pl.col(key[0]).cast(pl.String),
             zh=fmt(
-                f"“{h}”{{}} 已由提交单位管辖范围以外的单位登记，不能在此修改或转入；"
-                "跨单位转移须办理转移手续（学生为学籍异动）",
-                shown,
+                "{} 已由提交单位管辖范围以外的单位登记，不能在此修改或转入；跨单位转移须办理转移手续（学生为学籍异动）",
+                zh_key,
             ),
             en=fmt(
-                f"'{h}' {{}} is registered by an organisation outside the submitter's scope: it cannot be changed "
-                "or moved here; moving a row between organisations is a transfer (学籍异动 for pupils)",
-                shown,
+                "{} is registered by an organisation outside the submitter's scope: it cannot be changed "
+                "or moved here; moving a row between organisations is a transfer (a change of registration for pupils)",
+                en_key,
             ),
         )
     ]

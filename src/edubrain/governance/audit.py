@@ -50,6 +50,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "token_issued": ("签发令牌", "token issued"),
     "token_revoked": ("吊销令牌", "token revoked"),
     "incident": ("安全事件", "security incident"),
+    "audit_read": ("查阅审计日志", "audit trail read"),
 }
 """The actions an event may record, with Chinese and English titles."""
 

@@ -1,4 +1,13 @@
-"""Each thread's in-memory DuckDB connection for governed reads (views over lake snapshots)."""
+"""Each thread's in-memory DuckDB connection for governed reads (views over lake snapshots).
+
+A connection holds one result of ``execute()`` at a time, and DuckDB refuses
+other work on it ("connection has an unfinished result") until that result
+is read to its end. ``fetchone()`` of a one-row result does not read to the
+end, and a worker thread's connection outlives the request that used it: the
+next request on the thread would fail (the ``/fitness`` 500 of issue 13). So
+readers fetch every row (``fetchall()``, ``to_arrow_table()``), and
+:func:`connection` hands out its connection with no result pending.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +26,9 @@ def connection() -> duckdb.DuckDBPyConnection:
 
     Each thread has its own database, so the views one read creates are never
     seen by another thread's read. Opening a connection costs more than a
-    small read; it is kept for the thread's life.
+    small read; it is kept for the thread's life. A result an earlier read on
+    this thread left unfinished is abandoned first (reads never keep a result
+    between calls), so every caller starts on a connection ready for work.
     """
     con: duckdb.DuckDBPyConnection | None = getattr(_LOCAL, "con", None)
     if con is None:
@@ -26,6 +37,8 @@ def connection() -> duckdb.DuckDBPyConnection:
         _LOCAL.con = con
         with _OPEN_LOCK:
             _OPEN.append(con)
+    else:
+        con.abort()  # no-op when nothing is pending
     return con
 
 

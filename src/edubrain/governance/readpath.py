@@ -320,8 +320,8 @@ def _total(
     sql = f"select count(*) from t where ({' or '.join(query.predicates)}) {where}"
 
     def count() -> int:
-        found = source().execute(sql, params).fetchone()
-        return int(found[0]) if found else 0
+        found = source().execute(sql, params).fetchall()  # to the end: fetchone() leaves the result unfinished
+        return int(found[0][0]) if found else 0
 
     if snap is None:
         return count()

@@ -12,7 +12,8 @@ table):
 - a school grant, and a node of a school, sees its school's rows;
 - a teacher sees the rows of its classes (``class_id``), and for datasets
   about students without a class column, the rows of its classes' students;
-- a student sees its own rows, a parent its children's (``student_id``);
+- a student sees its own rows, a parent its children's (``student_id``, or
+  in pseudonymised datasets ``student_pseudonym``, the keyed pseudonym of it);
 - anything else is not visible (the predicate is false).
 
 Operational records (submission batches and their reports, lake versions)
@@ -33,6 +34,7 @@ from edubrain.catalog.models import Dataset
 from edubrain.errors import EduBrainError
 from edubrain.governance.identity import Grant, Principal
 from edubrain.governance.policy import role
+from edubrain.governance.pseudonyms import pseudonym, pseudonym_key
 
 if TYPE_CHECKING:
     from edubrain.home import Home
@@ -79,8 +81,14 @@ def _kind(grant: Grant) -> str:
     return "self" if scope == "children" else scope
 
 
-def grant_predicate(dataset: Dataset, grant: Grant, schools_of: Lookup, students_of: Lookup) -> str:
-    """A SQL boolean expression over the dataset's columns: the rows ``grant`` may see."""
+def grant_predicate(
+    dataset: Dataset, grant: Grant, schools_of: Lookup, students_of: Lookup, pseudonyms_of: Lookup | None = None
+) -> str:
+    """A SQL boolean expression over the dataset's columns: the rows ``grant`` may see.
+
+    ``pseudonyms_of`` gives the keyed pseudonyms of comma-separated student ids: with it a student or parent
+    sees its (children's) rows of a pseudonymised dataset (``student_pseudonym``, no ``student_id``).
+    """
     names = set(dataset.field_names)
     if dataset.sharing == "unconditional":
         return "TRUE"
@@ -102,7 +110,11 @@ def grant_predicate(dataset: Dataset, grant: Grant, schools_of: Lookup, students
             return f"student_id IN {_quoted(students_of(','.join(grant.refs)))}"
         return "FALSE"
     if kind == "self":
-        return f"student_id IN {_quoted(list(grant.refs))}" if "student_id" in names else "FALSE"
+        if "student_id" in names:
+            return f"student_id IN {_quoted(list(grant.refs))}"
+        if "student_pseudonym" in names and pseudonyms_of is not None:
+            return f"student_pseudonym IN {_quoted(pseudonyms_of(','.join(grant.refs)))}"
+        return "FALSE"
     return "FALSE"
 
 
@@ -114,6 +126,8 @@ class Scope:
         principal: Who acts.
         schools_of: The stored school codes of a district.
         students_of: The stored student ids of comma-separated class ids.
+        pseudonyms_of: The keyed pseudonyms of comma-separated student ids (None: pseudonymised rows of
+            persons are not visible to their students and parents).
 
     Example:
         >>> scope = Scope.of(home, principal)  # doctest: +SKIP
@@ -124,6 +138,7 @@ class Scope:
     principal: Principal
     schools_of: Lookup
     students_of: Lookup
+    pseudonyms_of: Lookup | None = None
 
     @classmethod
     def of(cls, home: Home, principal: Principal) -> Scope:
@@ -134,6 +149,7 @@ class Scope:
             principal,
             stored_lookup(home, "schools", "school_code", "district_code"),
             stored_lookup(home, "students", "student_id", "class_id"),
+            student_pseudonyms(home),
         )
 
     @property
@@ -149,7 +165,10 @@ class Scope:
         Raises:
             AccessDenied: no grant can see any row of the dataset.
         """
-        found = [grant_predicate(dataset, g, self.schools_of, self.students_of) for g in self.principal.grants]
+        found = [
+            grant_predicate(dataset, g, self.schools_of, self.students_of, self.pseudonyms_of)
+            for g in self.principal.grants
+        ]
         if not found or all(p == "FALSE" for p in found):
             raise AccessDenied(
                 f"{self.name} 无权读取数据集 {dataset.title_zh}",
@@ -223,6 +242,19 @@ class Scope:
     def viewpoint(self) -> Viewpoint:
         """The organisation whose dashboards the principal sees (see :func:`viewpoint`)."""
         return viewpoint(self.principal)
+
+
+def student_pseudonyms(home: Home) -> Lookup:
+    """The keyed pseudonyms (``student`` kind) of comma-separated student ids; the key is read when first needed."""
+
+    def lookup(refs: str) -> list[str]:
+        ids = sorted({r.strip() for r in refs.split(",") if r.strip()})
+        if not ids:
+            return []
+        key = pseudonym_key(home.settings)
+        return [pseudonym(i, "student", key) for i in ids]
+
+    return lookup
 
 
 def viewpoint(principal: Principal) -> Viewpoint:

@@ -81,7 +81,7 @@ def _stored(home: Home, dataset: Dataset, key: str, values: Sequence[str]) -> pl
         return pl.DataFrame()
     cols = ", ".join(f'"{f}"' for f in dataset.field_names)
     sql = f'select {cols} from read_parquet({parquet_list(files)}) where cast("{key}" as varchar) in (select unnest(?))'
-    frame = pl.from_arrow(connection().execute(sql, [sorted(set(values))]).to_arrow_table())
+    frame = pl.from_arrow(connection().sql(sql, params=[sorted(set(values))]).to_arrow_table())
     assert isinstance(frame, pl.DataFrame)
     return frame
 

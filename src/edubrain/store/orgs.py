@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -46,29 +47,60 @@ def seed_organisations(session: Session, catalog: Catalog) -> int:
 
 
 def resolve_organisation(session: Session, index: KeyIndex, code: str) -> OrgRef:
-    """Find ``code`` in the tree; a stored school not yet in the tree is added to it.
+    """Find ``code`` in the tree; a stored school not yet in it (a home loaded by an older version) is added.
 
     Raises:
         UnknownOrganisationError: neither the city, a district nor a stored school.
     """
     org = session.get(Organisation, code)
+    if org is None and sync_schools(session, index):
+        org = session.get(Organisation, code)
     if org is None:
-        schools = index.keys("schools", ["school_code", "district_code", "name"])
-        row = None if schools is None else schools.filter(schools["school_code"] == code)
-        if row is None or row.is_empty():
-            raise UnknownOrganisationError(
-                f"未知的单位代码 {code}：须为市（{CITY_CODE}）、区（GB/T 2260）或已登记学校的学校标识码",
-                f"Unknown organisation {code}: use the city ({CITY_CODE}), a district (GB/T 2260) "
-                "or the code of a registered school",
-                org=code,
-            )
-        first = row.row(0, named=True)
-        org = Organisation(
-            code=code, name_zh=first["name"], name_en=first["name"], level="school", parent_code=first["district_code"]
+        raise UnknownOrganisationError(
+            f"未知的单位代码 {code}：须为市（{CITY_CODE}）、区（GB/T 2260）或已登记学校的学校标识码",
+            f"Unknown organisation {code}: use the city ({CITY_CODE}), a district (GB/T 2260) "
+            "or the code of a registered school",
+            org=code,
         )
-        session.add(org)
-        session.flush()
     return OrgRef(org.code, org.level, org.name_zh, org.parent_code)
+
+
+def sync_schools(session: Session, index: KeyIndex) -> int:
+    """Make the tree hold every stored school, under its stored district and with its stored name.
+
+    Called after every commit of the ``schools`` dataset (a district's or the
+    city's file, a bulk load, a school moved to another district), so a school
+    is an organisation as soon as it is registered, not when it first submits.
+    A school retired from ``schools`` stays in the tree: its users and past
+    submissions still name it. Returns how many schools were added or changed.
+    """
+    stored = index.keys("schools", ["school_code", "district_code", "name"])
+    if stored is None:
+        return 0
+    tree = {o.code: o for o in session.scalars(select(Organisation))}
+    districts = [code for code, o in tree.items() if o.level == "district"]
+    known = pl.DataFrame(
+        [(o.code, o.parent_code, o.name_zh) for o in tree.values() if o.level == "school"],
+        schema={"school_code": pl.String, "parent": pl.String, "known_name": pl.String},
+        orient="row",
+    )
+    changed = (
+        stored.filter(pl.col("district_code").is_in(districts))
+        .join(known, on="school_code", how="left")
+        .filter(
+            pl.col("parent").is_null()
+            | (pl.col("parent") != pl.col("district_code"))
+            | (pl.col("known_name") != pl.col("name"))
+        )
+    )
+    for code, district, name, *_ in changed.iter_rows():
+        org = tree.get(code)
+        if org is None:
+            session.add(Organisation(code=code, name_zh=name, name_en=name, level="school", parent_code=district))
+        elif org.level == "school":
+            org.parent_code, org.name_zh, org.name_en = district, name, name
+    session.flush()
+    return changed.height
 
 
 def check_may_submit(org: OrgRef, dataset: Dataset) -> None:

@@ -1,7 +1,11 @@
 """Demo accounts, one per role, on a loaded synthetic city: ``python -m edubrain.synth.demo``.
 
-Used by ``make demo``. The accounts live in the first school (and its
-district) that holds students; the teacher gets that school's first class,
+Used by ``make demo``. The accounts live in the demo school (and its
+district): the school of the example files, ``examples/*_1101080001*``, when
+it holds students, so that its clerk (``demo_school_admin``) can play the
+correction loop with ``examples/students_1101080001_errors.csv`` (upload,
+see the marked cells, fix, resubmit, see a new version); else the first
+school that holds students. The teacher gets that school's first class,
 the student and the parent its first pupil. Picking the pupil is a read of
 personal data, so it goes through the read path with a purpose (audited).
 """
@@ -21,6 +25,8 @@ from edubrain.store.orgs import CITY_CODE, resolve_organisation
 
 DEMO_PASSWORD_ENV = "EDUBRAIN_DEMO_PASSWORD"
 DEFAULT_PASSWORD = "edubrain-demo-2026"
+EXAMPLE_SCHOOL = "1101080001"
+"""The school of the files in ``examples/`` (海淀区, the first school of its district in a synthetic city)."""
 
 
 @dataclass(frozen=True)
@@ -33,26 +39,30 @@ class DemoAccount:
     secret: str
 
 
-def _first_school(home: Home) -> tuple[str, str]:
-    """The first school (and its district) that has students stored."""
+def demo_school(home: Home) -> tuple[str, str]:
+    """The demo school and its district: :data:`EXAMPLE_SCHOOL` if it has students, else the first that has."""
     schools = home.lake.read(home.catalog.dataset("schools"), columns=["school_code", "district_code"]).sort_by(
         "school_code"
     )
     with_students = set(home.lake.read(home.catalog.dataset("students"), columns=["school_code"]).column(0).to_pylist())
-    for code, district in zip(*(schools.column(i).to_pylist() for i in range(2)), strict=True):
-        if code in with_students:
-            return code, district
-    raise SystemExit("no school with students: load a synthetic city first (make demo)")
+    found = [
+        (code, district)
+        for code, district in zip(*(schools.column(i).to_pylist() for i in range(2)), strict=True)
+        if code in with_students
+    ]
+    if not found:
+        raise SystemExit("no school with students: load a synthetic city first (make demo)")
+    return next((pair for pair in found if pair[0] == EXAMPLE_SCHOOL), found[0])
 
 
 def create_demo_accounts(home: Home, password: str) -> list[DemoAccount]:
     """Create one account per role (an API key for ``node``); returns them in role order."""
-    school, district = _first_school(home)
+    school, district = demo_school(home)
     orgs = {"city": CITY_CODE, "district": district, "school": school, "class": school, "self": school}
     orgs.update({"children": school, "none": CITY_CODE, "organisation": district})
     accounts: list[DemoAccount] = []
     with session_scope(home.engine) as session, home.key_index() as index:
-        resolve_organisation(session, index, school)  # a school bulk-loaded by its district enters the tree here
+        resolve_organisation(session, index, school)  # a home loaded before schools entered the tree on commit
         admin = identity.add_user(session, "demo_school_admin", password, school)
         identity.grant(session, admin.username, "school_admin", school)
     principal = _principal(home, "demo_school_admin")
@@ -90,6 +100,12 @@ def main() -> None:
     for a in accounts:
         r = policy.role(a.role)
         print(f"  {a.username:<24} {a.secret:<22} {r.title_zh}（{r.title_en}） @ {a.org_code}")
+    clerk = next(a for a in accounts if a.role == "school_admin")
+    if clerk.org_code == EXAMPLE_SCHOOL:
+        print(
+            f"\n纠错演示 / correction loop: 以 {clerk.username} 登录 /submit，上传 examples/students_{EXAMPLE_SCHOOL}_errors.csv，"
+            "按报告改正后再次上传 / log in, upload it, fix what the report marks, upload again (docs/web.md)"
+        )
     sys.stdout.flush()
 
 

@@ -34,11 +34,37 @@ def mount_web(app: Any) -> None:
     from fastapi import Depends
     from fastapi.staticfiles import StaticFiles
 
-    from edubrain.web import pages_catalog, pages_cockpit, pages_data, pages_fitness, pages_forecast, pages_submit
+    from edubrain.api.errors import HTML_ERROR_PAGE
+    from edubrain.web import (
+        downloads,
+        indicator_defs,
+        pages_audit,
+        pages_catalog,
+        pages_cockpit,
+        pages_data,
+        pages_fitness,
+        pages_forecast,
+        pages_my_fitness,
+        pages_submit,
+    )
     from edubrain.web.csrf import CrossSiteRequestGuard, CsrfRefused, csrf_refused, require_csrf_token
+    from edubrain.web.render import html_error
 
-    for module in (pages_cockpit, pages_catalog, pages_submit, pages_data, pages_fitness, pages_forecast):
+    pages = (
+        pages_cockpit,
+        pages_catalog,
+        pages_submit,
+        pages_data,
+        pages_my_fitness,
+        pages_fitness,
+        pages_forecast,
+        pages_audit,
+        downloads,
+        indicator_defs,
+    )
+    for module in pages:
         app.include_router(module.router, dependencies=[Depends(require_csrf_token)])
     app.add_exception_handler(CsrfRefused, csrf_refused)
+    setattr(app.state, HTML_ERROR_PAGE, html_error)  # browsers get errors as pages (see edubrain.api.errors)
     app.add_middleware(CrossSiteRequestGuard)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="web-static")

@@ -52,6 +52,19 @@ class Snapshot:
     computed_at: float
     stored: dict[str, pl.DataFrame] = field(default_factory=dict)
     """Rows stored per school, per dataset, filled on first use (see :meth:`IndicatorCache.stored`)."""
+    by_year: dict[int, pl.DataFrame] = field(default_factory=dict)
+    """The indicators of each school year on record (``table`` is the newest's)."""
+
+    @property
+    def years(self) -> list[int]:
+        """The school years the cockpit can show, oldest first."""
+        return sorted(self.by_year)
+
+    def of_year(self, year: int | None) -> tuple[int | None, pl.DataFrame]:
+        """The school year shown and its indicators: ``year`` if on record, else the newest (``table``)."""
+        if year is not None and year in self.by_year:
+            return year, self.by_year[year]
+        return (self.years[-1] if self.by_year else None), self.table
 
 
 class IndicatorCache:
@@ -147,7 +160,6 @@ def compute_snapshot(home: Home) -> Snapshot:
     schools = pl.from_arrow(read_dataset(home, COCKPIT, "schools").table.select(SOURCES["schools"]))
     assert isinstance(schools, pl.DataFrame)
     counted = {d: unit_rows(count_rows(home, COCKPIT, d, by)) for d, by in SOURCES.items() if d != "schools"}
-    counts = indicators.school_counts(schools, counted["students"], counted["teachers"], counted["classes"])
     batches = read_batches(home)
     districts = pl.DataFrame(
         [
@@ -156,9 +168,17 @@ def compute_snapshot(home: Home) -> Snapshot:
             if not c.legacy
         ]
     )
-    table = indicators.indicator_table(counts, indicators.open_error_counts(batches), districts, CITY_CODE)
+    activity = indicators.open_error_counts(batches)
+
+    def table_of(year: int | None) -> pl.DataFrame:
+        counts = indicators.school_counts(
+            schools, counted["students"], counted["teachers"], counted["classes"], school_year=year
+        )
+        return indicators.indicator_table(counts, activity, districts, CITY_CODE)
+
+    by_year = {y: table_of(y) for y in indicators.school_years(counted["students"], counted["classes"])}
     versions = {d: version_of(home, d) for d in watched(home)}
-    return Snapshot(table=table, batches=batches, versions=versions, computed_at=time.time())
+    return Snapshot(table=table_of(None), batches=batches, versions=versions, computed_at=time.time(), by_year=by_year)
 
 
 def read_batches(home: Home) -> pl.DataFrame:

@@ -21,7 +21,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav_data": ("数据浏览", "Datasets"),
     "nav_fitness": ("体质健康", "Physical health"),
     "nav_forecast": ("学位预测", "School places"),
+    "nav_my_fitness": ("体质健康成绩", "Fitness results"),
     "logout": ("退出登录", "Log out"),
+    "menu": ("菜单", "Menu"),
     "login": ("登录", "Log in"),
     "login_title": ("登录教育数据大脑", "Log in to EduBrain"),
     "username": ("用户名", "Username"),
@@ -51,10 +53,74 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "school": ("学校", "School"),
     "school_code": ("学校标识码", "School code"),
     "no_cockpit": (
-        "您的角色只能查看本人或子女的数据，没有驾驶舱指标；请在“数据浏览”中查看。",
-        "Your role sees only your own (or your children's) records, so it has no cockpit; see Datasets.",
+        "您的角色只能查看本人或子女的记录，没有驾驶舱指标：体测成绩和等级在“体质健康成绩”中，其他记录在“数据浏览”中。",
+        "Your role sees only your own (or your children's) records, so it has no cockpit: fitness results and "
+        "grades are under Fitness results, other records under Datasets.",
     ),
-    "data_as_of": ("数据截至版本", "Data as of lake versions"),
+    "no_cockpit_public": (
+        "公众账户没有驾驶舱，也看不到任何学生或教师的个人信息。您可以在“数据目录”中查看数据标准，"
+        "在“数据浏览”中查看公开共享的数据集（学校名录、各区出生人口、体质健康统计、学位预测等，只显示公开字段）。",
+        "A public account has no cockpit and sees no pupil's or teacher's personal information. The Catalog "
+        "describes the data standards; Datasets shows the openly shared datasets (the school register, births "
+        "by district, physical health statistics, school-place forecasts and more), public fields only.",
+    ),
+    # error pages
+    "err_400": ("请求无法处理", "Bad request"),
+    "err_401": ("请先登录", "Please log in"),
+    "err_403": ("无权访问", "Access denied"),
+    "err_404": ("页面不存在", "Page not found"),
+    "err_405": ("不支持该操作", "Method not allowed"),
+    "err_413": ("上传文件过大", "The upload is too large"),
+    "err_422": ("请求参数无效", "Invalid request"),
+    "err_500": ("服务器内部错误", "Internal error"),
+    "err_503": ("服务暂不可用", "Service unavailable"),
+    "page_refused": ("您的角色不能使用此页面", "Your role may not use this page"),
+    # one's own (or one's children's) fitness results
+    "my_fitness_self": ("我的体质健康成绩", "My physical health results"),
+    "my_fitness_children": ("子女的体质健康成绩", "My child's physical health results"),
+    "my_fitness_none": (
+        "还没有体质健康测试成绩：学校提交体测数据后自动计算。",
+        "No physical health results yet: they are computed when the school submits the fitness tests.",
+    ),
+    "my_fitness_note": (
+        "按《国家学生体质健康标准（2014年修订）》评分：学年总分 = 标准分 + 附加分；"
+        "优秀 ≥ 90.0，良好 80.0–89.9，及格 60.0–79.9，不及格 ≤ 59.9。",
+        "Scored by the National Student Physical Health Standard (2014 revision): yearly total = standard score "
+        "+ bonus; excellent ≥ 90.0, good 80.0-89.9, pass 60.0-79.9, fail ≤ 59.9.",
+    ),
+    "child_n": ("子女 {n}", "Child {n}"),
+    "item_scores": ("单项得分", "Item scores"),
+    "fit_excellent": ("优秀", "Excellent"),
+    "fit_good": ("良好", "Good"),
+    "fit_pass": ("及格", "Pass"),
+    "fit_fail": ("不及格", "Fail"),
+    "fit_incomplete": ("缺项，未计总分", "An item is missing: no total"),
+    "fit_exempt": ("免测", "Exempt"),
+    "fit_unscored": ("年级或性别不在标准范围内，未评分", "Grade or sex outside the standard: not scored"),
+    "data_as_of": ("数据版本", "Data as of"),
+    "version_n": ("第 {n} 版", "version {n}"),
+    "no_version": ("尚无数据", "no data yet"),
+    "colon": ("：", ": "),
+    "list_sep": ("，", "; "),
+    "masked_hover": ("（悬停列名查看原因）", " (hover over a column name for why)"),
+    "masked_why_purpose": (
+        "已脱敏：密级 {level}，需填写用途才能查看原值（记入审计）",
+        "Masked: classification {level}; choose a purpose to see it (audited)",
+    ),
+    "masked_why_role": (
+        "已脱敏：密级 {level}，高于您的角色可见级别",
+        "Masked: classification {level}, above what your role may see",
+    ),
+    "primary_key": ("主键", "key"),
+    "primary_key_hint": ("主键：每行唯一，用于新增或更新", "Primary key: unique per row, used to add or replace rows"),
+    "map_title_district": ("{name}地图", "Map of {name}"),
+    "map_hint_district": (
+        "地图已缩放到本区；学校没有坐标，各校列在地图下方（悬停本区可看各校数值）",
+        "Zoomed to your district; schools have no coordinates, so they are listed below the map "
+        "(hover over the district for each school's value)",
+    ),
+    "map_schools_note": ("本区学校（{n} 所）", "Schools of the district ({n})"),
+    "schools_in_district": ("本区学校", "Schools of the district"),
     "district_page": ("区详情", "District"),
     "out_of_scope": ("该单位不在您的数据范围内", "This organisation is outside your scope"),
     # catalog
@@ -91,6 +157,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mode_upsert": ("增量（按主键新增或更新）", "Upsert (add or replace by key)"),
     "mode_replace": ("全量（退出文件中已没有的行）", "Replace (retire rows no longer in the file)"),
     "upload": ("提交并校验", "Validate and submit"),
+    "drop_submits": ("选中文件后即上传并校验，无须再点按钮", "A chosen file is uploaded and validated at once"),
+    "upload_sending": ("上传中", "Uploading"),
+    "upload_validating": ("已上传，校验中…", "Uploaded, validating…"),
+    "upload_done": ("校验完成，报告见下方", "Validated: the report is below"),
+    "upload_failed": ("未能完成，原因见下方", "Not completed: see below"),
     "may_not_submit": ("您的角色不能报送数据", "Your role may not submit data"),
     "report": ("校验报告", "Validation report"),
     "status": ("状态", "Status"),
@@ -244,7 +315,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "m_last_value": ("上年值", "Last value"),
     "m_linear_trend": ("线性趋势", "Linear trend"),
     "coverage_80": ("80%区间覆盖率", "80% interval coverage"),
-    "forecasts_n": ("回测次数", "Forecasts"),
+    "forecasts_n": ("起点数", "Origins"),
+    "few_origins": ("起点不足 5 个", "fewer than 5 origins"),
+    "backtest_origins": (
+        "回测起点：{origins}（共 {count} 个），历史为 {first}–{last} 共 {years} 个学年；每个起点之前至少需要 3 个学年"
+        "（估计比率的波动至少要两年的比率），所以预测 h 年只有 {years}−h−2 个起点。",
+        "Backtest origins: {origins} ({count} in all), from a history of {first}–{last}, {years} school years; "
+        "each origin needs 3 school years up to it (the spread of a ratio needs two observed years of it), "
+        "so horizon h has only {years}−h−2 origins.",
+    ),
+    "backtest_few_origins": (
+        "标有“起点不足 5 个”的行只是几个例子，其误差和覆盖率不能说明预测或区间是否可靠（只有 1 个起点时覆盖率只能是 0% 或 100%）。"
+        "预测 1 年要有 5 个起点需要至少 {need1} 个学年的历史，预测 5 年需要 {need5} 个学年。",
+        "Rows marked “fewer than 5 origins” are a few cases: their error and coverage do not show whether the "
+        "forecast or its interval can be relied on (with one origin, coverage can only be 0% or 100%). "
+        "Five origins at horizon 1 need at least {need1} school years of history; at horizon 5, {need5} school years.",
+    ),
     "nces": ("NCES 公布值*", "NCES published*"),
     "nces_note": (
         "* 美国国家教育统计中心（NCES）对美国公立学校全国在校生（preK–12）预测的 MAPE（{source}）。"
@@ -253,6 +339,71 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Different data: the national total of some 50 million real pupils, not this city's districts; "
         "shown for scale only.",
     ),
+    # audit trail (审计日志), for auditors
+    "nav_audit": ("审计日志", "Audit trail"),
+    "audit_title": ("审计日志", "Audit trail"),
+    "audit_intro": (
+        "平台记录的每次登录、报送、个人信息读取、导出与权限变更。本页的每次查询、校验和报告下载也会记入审计日志。",
+        "Every login, submission, read of personal information, export and change of rights the platform recorded. "
+        "Each search, verification and report download on this page is recorded too.",
+    ),
+    "audit_forbidden": ("只有审计员可以查阅审计日志", "Only auditors may read the audit trail"),
+    "audit_verify_title": ("哈希链校验", "Hash chain verification"),
+    "audit_verify_button": ("校验哈希链", "Verify the hash chain"),
+    "audit_verify_hint": (
+        "逐个事件重算哈希并核对锚点；审计员封印的 HMAC 需用审计员密钥在命令行校验（edubrain audit verify --key-file）。",
+        "Recomputes every event's hash and checks the anchor; the HMAC of the auditor's seal is checked with the "
+        "auditor's key on the command line (edubrain audit verify --key-file).",
+    ),
+    "audit_intact": ("完整", "intact"),
+    "audit_broken": ("已被篡改", "tampered with"),
+    "audit_first_bad": ("第一个异常事件：#{seq}", "First bad event: #{seq}"),
+    "audit_head": ("链头 #{seq}", "Head #{seq}"),
+    "audit_report_title": ("年度未成年人个人信息合规审计报告", "Annual report on minors' personal information"),
+    "audit_report_year": ("年度（北京时间）", "Year (Beijing time)"),
+    "audit_report_button": ("下载报告（ZIP：HTML + CSV）", "Download the report (ZIP: HTML + CSV)"),
+    "audit_search_title": ("查询审计事件", "Search the events"),
+    "audit_actor": ("操作者（用户名或编号）", "Actor (username or id)"),
+    "audit_action": ("动作", "Action"),
+    "audit_any": ("全部", "Any"),
+    "audit_since": ("起始日期", "From"),
+    "audit_until": ("截止日期（含）", "To (inclusive)"),
+    "audit_seq": ("序号", "Seq"),
+    "audit_time": ("时间（北京时间）", "Time (Beijing)"),
+    "audit_actor_col": ("操作者", "Actor"),
+    "audit_org": ("单位", "Organisation"),
+    "audit_minors": ("涉及未成年人", "Minors"),
+    "audit_rows": ("行数", "Rows"),
+    "audit_purpose": ("用途", "Purpose"),
+    "audit_detail": ("详情", "Detail"),
+    "audit_none": ("没有符合条件的事件", "No events match"),
+    "audit_page": (
+        "第 {page} / {pages} 页，共 {total} 条，最新的在前",
+        "Page {page} of {pages}, {total} events, newest first",
+    ),
+    # period selector, downloads, indicator definitions (W4)
+    "period": ("统计学年", "School year"),
+    "period_show": ("查看", "Show"),
+    "download": ("下载数据", "Download data"),
+    "download_csv": ("CSV 文件", "CSV"),
+    "download_xlsx": ("Excel 表格", "Excel"),
+    "download_title": ("下载本表/本图的数据（{fmt}）", "Download the data behind this ({fmt})"),
+    "indicators_title": ("指标说明", "Indicator definitions"),
+    "indicators_link": ("指标说明", "Indicator definitions"),
+    "indicators_intro": (
+        "驾驶舱和体质健康页面上每个指标的口径：计算公式、来源数据集（及其当前数据版本）、定义版本和责任单位。",
+        "How each indicator of the cockpit and the physical health page is computed: formula, source datasets "
+        "(with their current data version), definition version and owner.",
+    ),
+    "def_indicator": ("指标", "Indicator"),
+    "def_page": ("页面", "Page"),
+    "def_formula": ("计算公式", "Formula"),
+    "def_sources": ("来源数据集（当前版本）", "Source datasets (current version)"),
+    "def_version": ("定义版本", "Definition version"),
+    "def_owner": ("责任单位", "Owner"),
+    "col_code": ("代码", "Code"),
+    "col_name": ("名称", "Name"),
+    "col_district": ("区", "District"),
 }
 
 

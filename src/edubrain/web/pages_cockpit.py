@@ -13,10 +13,14 @@ from edubrain.analytics import indicators
 from edubrain.exchange.status import school_status, status_summary
 from edubrain.governance.identity import AuthError
 from edubrain.web.cockpit import Snapshot, Viewpoint, status_dataset, viewpoint
+from edubrain.web.indicator_defs import definitions_for
+from edubrain.web.messages import pick
 from edubrain.web.render import NotFound, Page, indicator_cache, open_page, out_of_scope
 from edubrain.web.session import log_in, log_out
 
 router = APIRouter(include_in_schema=False)
+SOURCE_DATASETS = ("schools", "students", "teachers", "classes")
+"""The datasets the cockpit's indicators count from (their versions are shown under the tables)."""
 
 
 def _safe_next(target: str | None) -> str:
@@ -63,13 +67,48 @@ def map_series(table: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _cockpit_context(page: Page, snap: Snapshot, view: Viewpoint, indicator: str) -> dict[str, Any]:
+def map_schools(table: pl.DataFrame, lang: str) -> list[dict[str, Any]]:
+    """The schools of ``table`` for the district map's list: name in ``lang``, code and every indicator."""
+    schools = table.filter(pl.col("level") == "school").sort("org_code")
+    return [
+        {
+            "name": pick(lang, r["name_zh"], r["name_en"]),
+            "code": r["org_code"],
+            **{n: r[n] for n in indicators.INDICATORS},
+        }
+        for r in schools.iter_rows(named=True)
+    ]
+
+
+def map_context(page: Page, scoped: pl.DataFrame, view: Viewpoint, org: dict[str, Any]) -> dict[str, Any]:
+    """What the map needs besides its series: the district it zooms to, that district's schools, English names.
+
+    Schools have no coordinates in the catalog, so a district's map colours the district's own region and
+    lists its schools (in the region's tooltip and beside the map) rather than placing them as points.
+    """
+    districts = [c for c in page.home.catalog.code_table("district").codes if not c.legacy]
+    district = view.level == "district"
+    return {
+        "map_focus": {"name": org["name_zh"], "code": view.org_code} if district else None,
+        "map_schools": map_schools(scoped, page.lang) if district else [],
+        "region_names": {c.zh: c.en for c in districts} if page.lang == "en" else {},
+        "map_title": page.t("map_title_district", name=pick(page.lang, org["name_zh"], org["name_en"]))
+        if district
+        else page.t("map_title"),
+    }
+
+
+def _cockpit_context(
+    page: Page, snap: Snapshot, view: Viewpoint, indicator: str, year: int | None = None
+) -> dict[str, Any]:
     assert view.level is not None and view.org_code is not None
-    scoped = indicators.in_scope(snap.table, view.level, view.org_code)  # type: ignore[arg-type]
+    shown_year, table = snap.of_year(year)  # the period selector: one school year's indicators
+    scoped = indicators.in_scope(table, view.level, view.org_code)  # type: ignore[arg-type]
     row = scoped.filter(pl.col("org_code") == view.org_code)
+    org = row.row(0, named=True) if row.height else {"name_zh": view.org_code, "name_en": view.org_code}
     return {
         "view": view,
-        "org": row.row(0, named=True) if row.height else {"name_zh": view.org_code, "name_en": view.org_code},
+        "org": org,
         "headline": indicators.headline(scoped, view.org_code),
         "indicator": indicator if indicator in indicators.INDICATORS else "students",
         "indicators": indicators.INDICATORS,
@@ -78,11 +117,27 @@ def _cockpit_context(page: Page, snap: Snapshot, view: Viewpoint, indicator: str
         "districts": scoped.filter(pl.col("level") == "district").to_dicts(),
         "schools": [] if view.level == "city" else scoped.filter(pl.col("level") == "school").to_dicts(),
         "versions": snap.versions,
+        "year": shown_year,
+        "years": snap.years,
+        "definitions": definitions_for(page.lang),
+        "version_labels": version_labels(page, snap.versions),
+        **map_context(page, scoped, view, org),
     }
 
 
+def version_labels(page: Page, versions: dict[str, int | None]) -> list[str]:
+    """The lake versions the cockpit counts from, as people read them: "学校基础信息 第 15 版"."""
+    out = []
+    for dataset_id in SOURCE_DATASETS:
+        dataset = page.home.catalog.datasets.get(dataset_id)
+        title = pick(page.lang, dataset.title_zh, dataset.title_en) if dataset else dataset_id
+        version = versions.get(dataset_id)
+        out.append(f"{title} " + (page.t("version_n", n=version) if version is not None else page.t("no_version")))
+    return out
+
+
 @router.get("/")
-def cockpit(request: Request, indicator: str = "students") -> Response:
+def cockpit(request: Request, indicator: str = "students", year: int | None = None) -> Response:
     """The cockpit of the user's organisation: headline indicators, the district map, a table."""
     page = open_page(request)
     if page.web.principal is None:
@@ -91,7 +146,7 @@ def cockpit(request: Request, indicator: str = "students") -> Response:
     if view.level is None:
         return page.render("cockpit.html", view=view)
     snap = indicator_cache(request).get(page.home)
-    return page.render("cockpit.html", **_cockpit_context(page, snap, view, indicator))
+    return page.render("cockpit.html", **_cockpit_context(page, snap, view, indicator, year))
 
 
 def may_see_district(view: Viewpoint, district: str) -> bool:

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import math
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from edubrain.errors import EduBrainError
 from edubrain.governance import policy
 from edubrain.governance.readpath import read_dataset
+from edubrain.web.labels import reference_labels
 from edubrain.web.messages import pick
+from edubrain.web.navigation import readable_datasets
 from edubrain.web.readcache import PageCache
-from edubrain.web.render import open_page
+from edubrain.web.render import indicator_cache, open_page
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
+MAX_PAGE = 1_000_000
+"""The last page number a link may ask for (50 million rows); a larger one is a 422, not a database overflow."""
 RESERVED = {"page", "lang", "purpose"}
 
 
@@ -30,16 +35,17 @@ def page_cache(request: Request) -> PageCache:
 
 @router.get("/data")
 def data_index(request: Request) -> Response:
-    """The datasets a user can open in the viewer."""
+    """The datasets a user can open in the viewer: those the scope lets it read (the others would be a 403)."""
     page = open_page(request)
     if page.web.principal is None:
         return page.login_redirect()
-    datasets = sorted(page.home.catalog.datasets.values(), key=lambda d: d.id)
-    return page.render("data_index.html", datasets=datasets)
+    return page.render("data_index.html", datasets=readable_datasets(page.home, page.principal))
 
 
 @router.get("/data/{dataset_id}")
-def data_page(request: Request, dataset_id: str, page: int = 1, purpose: str | None = None) -> Response:
+def data_page(
+    request: Request, dataset_id: str, page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1, purpose: str | None = None
+) -> Response:
     """One page of a dataset, scoped and masked for the user by ``read_dataset``."""
     view = open_page(request)
     if view.web.principal is None:
@@ -69,13 +75,17 @@ def data_page(request: Request, dataset_id: str, page: int = 1, purpose: str | N
         if f.code_table
     }
     unmask = any(r.purpose_unmask for r in view.principal.roles())
+    rows = result.table.select([c.name for c in columns]).to_pylist()
+    cache, pages = indicator_cache(request), page_cache(request)
+    refs = reference_labels(cache, pages, view.home, view.principal, dataset, rows, lang)
     return view.render(
         "data.html",
         dataset=dataset,
         columns=columns,
         titles=titles,
         code_labels=code_labels,
-        rows=result.table.select([c.name for c in columns]).to_pylist(),
+        rows=rows,
+        ref_labels=refs,
         result=result,
         filters=filters,
         page=number,

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 import ibis
 import polars as pl
@@ -39,7 +40,10 @@ from edubrain.errors import EduBrainError
 from edubrain.governance import policy
 from edubrain.governance.identity import Principal
 from edubrain.web.cockpit import Viewpoint, derived_cache, shared_read, viewpoint
-from edubrain.web.messages import t
+from edubrain.web.downloads import download, labelled
+from edubrain.web.indicator_defs import definitions_for
+from edubrain.web.messages import pick, t
+from edubrain.web.navigation import may_view_fitness
 from edubrain.web.pages_data import page_cache
 from edubrain.web.render import NotFound, Page, indicator_cache, open_page, out_of_scope
 
@@ -147,10 +151,22 @@ def fitness_page(
 ) -> Response:
     """体质健康: map, trend and drill-down inside the user's scope; warnings; report cards for a school."""
     page = open_page(request)
+    found = _opened(page, org)
+    if isinstance(found, Response):
+        return found
+    return page.render("fitness.html", **_context(page, *found, year, measure))
+
+
+Opened = tuple[Viewpoint, tuple[str, ...] | None, pl.DataFrame, str]
+"""The viewpoint, a teacher's classes, the indicator rows in scope and the organisation shown."""
+
+
+def _opened(page: Page, org: str | None) -> Opened | Response:
+    """What the page of ``org`` (default the user's own) shows from, or the answer when it shows nothing."""
     if page.web.principal is None:
         return page.login_redirect()
     view = viewpoint(page.principal)
-    if view.level is None or view.org_code is None:
+    if not may_view_fitness(page.home, page.principal) or view.org_code is None:
         return page.error(out_of_scope(), 403)
     if page.home.lake.version(DATASET) is None:
         return page.render("fitness.html", missing=True)
@@ -164,7 +180,46 @@ def fitness_page(
         if _rows_of(everything, org).is_empty():
             return page.error(NotFound(f"没有单位 {org}", f"No organisation {org}"), 404)
         return page.error(out_of_scope(), 403)
-    return page.render("fitness.html", **_context(page, view, classes, scoped, org, year, measure))
+    return view, classes, scoped, org
+
+
+PARTS = {
+    "trend": ("school_year", "tested", *MAP_MEASURES),
+    "children": ("org_code", "name", "tested", *MAP_MEASURES, "change_excellent_good_rate"),
+    "map": ("district_code", "name", *MAP_MEASURES),
+    "warnings": ("school_code", "name", "check", "item", "value", "city_value", "results"),
+}
+"""The downloadable parts of the page and their columns (the trend chart and table share ``trend``)."""
+HEADINGS = {
+    "org_code": "col_code",
+    "district_code": "col_code",
+    "school_code": "col_code",
+    "name": "col_name",
+    "value": "school_value",
+}
+
+
+@router.get("/download/fitness/{part}.{fmt}")
+def fitness_download(
+    request: Request, part: str, fmt: str, org: str | None = None, year: int | None = None
+) -> Response:
+    """The rows behind one table or chart of the page (same scope, organisation and year) as CSV or XLSX."""
+    page = open_page(request)
+    found = _opened(page, org)
+    if isinstance(found, Response):
+        return found
+    if part not in PARTS:
+        return page.error(NotFound(f"没有可下载的 {part}", f"Nothing to download called {part}"), 404)
+    context = _context(page, *found, year, MEASURES[0])
+    names = {code: pick(page.lang, *pair) for code, pair in context["names"].items()}
+    rows = context[{"map": "map_rows"}.get(part, part)]
+    if rows is None:  # a role that sees no warnings
+        return page.error(out_of_scope(), 403)
+    rows = [
+        {**r, "name": names.get(r.get("org_code") or r.get("district_code") or r.get("school_code"), "")} for r in rows
+    ]
+    frame = labelled(page, rows, {c: HEADINGS.get(c, c) for c in PARTS[part]})
+    return download(page, frame, fmt, f"fitness-{part}-{context['org']}-{context['year']}")
 
 
 def _rows_of(table: pl.DataFrame, org: str) -> pl.DataFrame:
@@ -209,6 +264,9 @@ def _context(
         "may_print": view.level == "school" and any(r.purpose_unmask for r in page.principal.roles()),
         "purposes": [p for p in policy.purposes().values() if not p.automatic],
         "chart": _chart_data(page, views, names, measure),
+        "map_rows": views["map"],
+        "definitions": definitions_for(page.lang),
+        "download_query": urlencode({"org": org, "year": year}),
     }
 
 

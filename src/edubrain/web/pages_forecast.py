@@ -22,13 +22,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from edubrain.analytics.forecast import nces_mape_table
-from edubrain.analytics.forecast.backtest import METHODS
+from edubrain.analytics.forecast.backtest import METHODS, MIN_ORIGINS, history_years_needed, origin_years
 from edubrain.analytics.forecast.reference import NCES_MAPE, NCES_SERIES
 from edubrain.analytics.forecast.stages import STAGE_CODES
 from edubrain.governance.readpath import AccessDenied
 from edubrain.home import Home
 from edubrain.web.cockpit import derived_cache, shared_read, viewpoint
 from edubrain.web.messages import t
+from edubrain.web.navigation import may_view_forecast
 from edubrain.web.render import NotFound, Page, open_page, out_of_scope
 
 router = APIRouter(include_in_schema=False)
@@ -99,10 +100,34 @@ def _backtest(backtests: pl.DataFrame | None, district: str, stage: str) -> list
                 **{m: by[m]["mape"] if m in by else None for m in METHODS},
                 "coverage_80": cohort.get("coverage_80"),
                 "forecasts": cohort.get("forecasts"),
+                "few_origins": (cohort.get("forecasts") or 0) < MIN_ORIGINS,
                 "nces": nces.get(horizon),
             }
         )
     return out
+
+
+def _origins_note(history: pl.DataFrame, backtest: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The backtest's origin years, the history they come from, and the history five origins would need.
+
+    The origins are those :func:`~edubrain.analytics.forecast.backtest.backtest_forecasts` uses for the
+    observed school years of ``place_history``; None before a backtest or a history.
+    """
+    years = sorted(history.get_column("school_year").unique().to_list())
+    origins = origin_years(years)
+    if not backtest or not origins:
+        return None
+    shown = str(origins[0]) if len(origins) == 1 else f"{origins[0]}–{origins[-1]}"
+    return {
+        "origins": shown,
+        "count": len(origins),
+        "first": years[0],
+        "last": years[-1],
+        "years": len(years),
+        "need1": history_years_needed(1),
+        "need5": history_years_needed(5),
+        "few": any(r["few_origins"] for r in backtest),
+    }
 
 
 @router.get("/forecast")
@@ -118,7 +143,7 @@ def forecast_page(
     if page.web.principal is None:
         return page.login_redirect()
     view = viewpoint(page.principal)
-    if view.level not in ("city", "district") or view.org_code is None:
+    if not may_view_forecast(page.home, page.principal) or view.org_code is None:
         return page.error(AccessDenied(t("forecast_forbidden", "zh"), t("forecast_forbidden", "en")), 403)
     forecasts = _read(page, "place_forecasts")
     if forecasts is None:
@@ -163,6 +188,7 @@ def _context(page: Page, mine: pl.DataFrame, choice: Choice) -> dict[str, Any]:
     gaps = chosen.filter((pl.col("stage") == choice.stage) & (pl.col("school_year") == choice.year))
     gaps = gaps.sort(pl.col("district_code") == CITY, "district_code")
     backtests = _read(page, "place_backtests")
+    backtest = _backtest(backtests, choice.district, choice.stage)
     return {
         "missing": False,
         "stage": choice.stage,
@@ -177,7 +203,8 @@ def _context(page: Page, mine: pl.DataFrame, choice: Choice) -> dict[str, Any]:
         "gaps": gaps.to_dicts(),
         "origin": chosen.get_column("origin_year")[0],
         "chart": _chart(page, gaps, _fan(chosen, history, choice.district, choice.stage), choice, names),
-        "backtest": _backtest(backtests, choice.district, choice.stage),
+        "backtest": backtest,
+        "origins_note": _origins_note(history, backtest),
         "backtest_missing": backtests is None,
         "nces_source": NCES_MAPE[NCES_SERIES][1],
         "stale": stale,

@@ -19,10 +19,11 @@ from edubrain.errors import EduBrainError, InputFileError
 from edubrain.exchange.report import SubmissionReport
 from edubrain.governance import submissions
 from edubrain.governance.identity import Principal
-from edubrain.governance.scope import Scope
+from edubrain.governance.scope import AccessDenied, Scope
 from edubrain.governance.submissions import BatchRecord, OrgRecord
 from edubrain.web.csrf import CsrfRefused
 from edubrain.web.messages import t
+from edubrain.web.navigation import may_submit
 from edubrain.web.pages_cockpit import status_context
 from edubrain.web.preview import file_preview
 from edubrain.web.render import NotFound, Page, indicator_cache, open_page, out_of_scope
@@ -64,6 +65,8 @@ def submit_page(request: Request, org: str | None = None, dataset: str | None = 
     page = open_page(request)
     if page.web.principal is None:
         return page.login_redirect()
+    if not may_submit(page.home, page.principal):
+        return page.error(AccessDenied(t("may_not_submit", "zh"), t("may_not_submit", "en")), 403)
     return page.render("submit.html", chosen=dataset, **_form_context(page, org))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,15 @@ from edubrain.governance.identity import Principal
 from edubrain.governance.policy import role
 from edubrain.home import Home
 from edubrain.web.cockpit import IndicatorCache
-from edubrain.web.messages import LANGS, pick, t
+from edubrain.web.labels import dataset_title
+from edubrain.web.messages import LANGS, MESSAGES, pick, t
+from edubrain.web.navigation import nav_items, no_cockpit_note
 from edubrain.web.session import LANG_COOKIE, WebSession, open_session
 
+logger = logging.getLogger(__name__)
 WEB = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=str(WEB / "templates"))
-TEMPLATES.env.globals.update(pick=pick)
+TEMPLATES.env.globals.update(pick=pick, no_cockpit_note=no_cockpit_note, dataset_title=dataset_title)
 STATUS_OF_ERROR = {"access_denied": 403, "auth_error": 401, "unknown_dataset": 404, "not_found": 404}
 
 
@@ -101,17 +105,19 @@ class Page:
         """Show a library error in the page's language (both languages are in the error)."""
         code = status_code or STATUS_OF_ERROR.get(exc.code, 400)
         template = "_error.html" if partial else "error.html"
-        return self.render(template, status_code=code, error=exc, message=exc.message(self.lang))
+        heading = self.t(error_heading(code))
+        return self.render(template, status_code=code, error=exc, message=exc.message(self.lang), heading=heading)
 
 
 def base_context(request: Request, lang: str, principal: Principal | None, csrf_token: str) -> dict[str, Any]:
-    """What every template gets: the language, the user and their roles, the path, the form token."""
+    """What every template gets: the language, the user and their roles, the links they may use, the form token."""
     roles = (
         []
         if principal is None
         else [pick(lang, role(g.role).title_zh, role(g.role).title_en) for g in principal.grants]
     )
     other = "en" if lang == "zh" else "zh"
+    nav = nav_items(app_home(request), principal, request.url.path)
     url = request.url.include_query_params(lang=other)
     return {
         "lang": lang,
@@ -123,15 +129,46 @@ def base_context(request: Request, lang: str, principal: Principal | None, csrf_
         "other_lang": other,
         "lang_url": f"{url.path}?{url.query}",
         "csrf_token": csrf_token,
+        "nav": nav,
     }
 
 
-def error_page(request: Request, exc: EduBrainError, status_code: int) -> Response:
-    """An error page for a request answered without opening its session (a refused cross-site post)."""
+def error_heading(status_code: int) -> str:
+    """The message key of an error page's heading for an HTTP status (``err_404`` …; else ``error``)."""
+    key = f"err_{status_code}"
+    return key if key in MESSAGES else "error"
+
+
+def error_page(request: Request, exc: EduBrainError, status_code: int, template: str = "error.html") -> Response:
+    """An error page for a request answered without opening its session (a refused cross-site post, a 500)."""
     cookie = request.cookies.get(LANG_COOKIE)
     lang = cookie if cookie in LANGS else app_home(request).settings.lang
-    context = {**base_context(request, lang, None, ""), "error": exc, "message": exc.message(lang)}
-    return TEMPLATES.TemplateResponse(request, "error.html", context, status_code=status_code)
+    context = {
+        **base_context(request, lang, None, ""),
+        "error": exc,
+        "message": exc.message(lang),
+        "heading": t(error_heading(status_code), lang),
+    }
+    return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def html_error(request: Request, status_code: int, body: dict[str, Any]) -> Response:
+    """The page of an error the app answered for a browser (:func:`edubrain.api.errors.answer_error`).
+
+    ``body`` is the one JSON error shape. The page is in the site's layout with the user's navigation; a 500
+    opens no session (the database may be what failed). An HTMX request gets the error fragment alone.
+    """
+    exc = EduBrainError(str(body.get("message_zh", "")), str(body.get("message_en", "")), **body.get("details", {}))
+    exc.code = str(body.get("code", "error"))
+    partial = bool(request.headers.get("HX-Request"))
+    if status_code < 500:
+        try:
+            page = open_page(request)
+        except Exception:  # an error page must not fail: show it to an anonymous visitor instead
+            logger.warning("the session of an error page could not be opened", exc_info=True)
+        else:
+            return page.error(exc, status_code, partial)
+    return error_page(request, exc, status_code, "_error.html" if partial else "error.html")
 
 
 def open_page(request: Request) -> Page:

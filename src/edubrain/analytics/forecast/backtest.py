@@ -10,10 +10,18 @@ Methods: ``cohort`` (this module's forecast), ``last_value`` (the total of
 year T carried forward) and ``linear_trend`` (least-squares line through
 the totals of all years up to T). Rows for the city (``110000``) compare the
 sums over districts.
+
+Every year that can be an origin is one: an origin needs ``min_years`` (3)
+school years of enrollment, because the bootstrap's spread of a progression
+ratio needs at least two observed years of it. A history of H school years
+therefore gives horizon h only ``H − h − 2`` origins; with fewer than
+:data:`MIN_ORIGINS` an error or a coverage is a handful of cases, not a
+measure (:func:`history_years_needed` says how long a history would do).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -26,10 +34,30 @@ from edubrain.analytics.forecast.places import CITY, forecast_places
 from edubrain.analytics.forecast.stages import STAGES, stage_slice
 
 METHODS = ("cohort", "last_value", "linear_trend")
+MIN_YEARS = 3
+"""School years of enrollment an origin needs by default (two years of every progression ratio)."""
+MIN_ORIGINS = 5
+"""Fewer origins than this per horizon make the backtest anecdotal: readers are warned."""
+
+
+def origin_years(years: Sequence[int] | np.ndarray, min_years: int = MIN_YEARS) -> list[int]:
+    """The origins of a rolling-origin backtest over these school years (consecutive, oldest first).
+
+    Every year with ``min_years`` (at least 2) years of history up to it and a later observed year.
+    """
+    if len(years) == 0:
+        return []
+    first, last = int(years[0]), int(years[-1])
+    return list(range(first + max(min_years, 2) - 1, last))
+
+
+def history_years_needed(horizon: int, origins: int = MIN_ORIGINS, min_years: int = MIN_YEARS) -> int:
+    """School years of history for ``origins`` backtest origins at ``horizon`` years ahead."""
+    return horizon + origins + max(min_years, 2) - 1
 
 
 def backtest_forecasts(
-    history: EnrollmentHistory, settings: ForecastSettings | None = None, horizons: int = 5, min_years: int = 3
+    history: EnrollmentHistory, settings: ForecastSettings | None = None, horizons: int = 5, min_years: int = MIN_YEARS
 ) -> pl.DataFrame:
     """Every backtest forecast with the value later observed.
 
@@ -50,7 +78,7 @@ def backtest_forecasts(
         settings or ForecastSettings(), simulations=min((settings or ForecastSettings()).simulations, 400)
     )
     first, last = int(history.years[0]), int(history.years[-1])
-    origins = list(range(first + max(min_years, 2) - 1, last))
+    origins = origin_years(history.years, min_years)
     if not origins:
         raise ForecastError(
             f"历史只有 {last - first + 1} 个学年，回测至少需要 {max(min_years, 2) + 1} 个",
@@ -82,8 +110,9 @@ def backtest_forecasts(
 def mape_by_horizon(forecasts: pl.DataFrame) -> pl.DataFrame:
     """MAPE (%) per district (and city), stage, horizon and method, with the cohort 80% coverage.
 
-    Columns: district_code, stage, horizon, method, mape, n (forecasts averaged), coverage_80
-    (share of observed values inside the 80% interval; null for the baselines).
+    Columns: district_code, stage, horizon, method, mape, n (forecasts averaged), origins (origin
+    years they came from; fewer than :data:`MIN_ORIGINS` is anecdotal), coverage_80 (share of
+    observed values inside the 80% interval; null for the baselines).
     """
     ape = (pl.col("forecast") - pl.col("actual")).abs() / pl.col("actual") * 100
     inside = (pl.col("actual") >= pl.col("lower_80")) & (pl.col("actual") <= pl.col("upper_80"))
@@ -93,6 +122,7 @@ def mape_by_horizon(forecasts: pl.DataFrame) -> pl.DataFrame:
         .agg(
             ape.mean().alias("mape"),
             pl.len().cast(pl.Int64).alias("n"),
+            pl.col("origin").n_unique().cast(pl.Int64).alias("origins"),
             inside.cast(pl.Float64).mean().alias("coverage_80"),
         )
         .sort(["district_code", "stage", "horizon", "method"])

@@ -22,7 +22,10 @@ Interval method (documented in docs/forecast.md):
    is the path with the estimated ratios and held births.
 
 Base and scenario forecasts use the same draws, so their difference is the
-scenario's effect alone.
+scenario's effect alone. Every draw comes from its own random stream, keyed by
+the seed, the kind of draw and the projected year (or birth year): a forecast
+of 3 years and one of 10 years share their first 3 years exactly, point and
+intervals, because the longer one only adds streams for its later years.
 """
 
 from __future__ import annotations
@@ -145,9 +148,20 @@ class Shocks:
     birth_factors: np.ndarray
 
 
+_SPREAD, _ESTIMATE, _YEARLY, _BIRTHS = range(4)
+"""Kinds of draw, each its own family of random streams."""
+
+
+def _stream(settings: ForecastSettings, kind: int, *key: int) -> np.random.Generator:
+    """The random stream of one kind of draw (and one year): the same whatever else is drawn."""
+    return np.random.default_rng(np.random.SeedSequence(settings.seed, spawn_key=(kind, *key)))
+
+
 def draw_shocks(history: EnrollmentHistory, basis: ProjectionBasis, settings: ForecastSettings) -> Shocks:
-    """Draw the bootstrap's ratio deviations and births paths (see the module docstring)."""
-    rng = np.random.default_rng(settings.seed)
+    """Draw the bootstrap's ratio deviations and births paths (see the module docstring).
+
+    The draws of a projected year do not depend on the horizon: each year has its own stream.
+    """
     observed = observed_ratios(history, settings)
     residuals, n = _residuals(observed, estimate_ratios(observed, settings), settings)
     s, h = settings.simulations, basis.ratios.shape[1]
@@ -156,11 +170,13 @@ def draw_shocks(history: EnrollmentHistory, basis: ProjectionBasis, settings: Fo
     per_cell = np.where(n > 1, 1.0 / np.sqrt(np.maximum(n - 1, 1)), 0.0)[None, :, None, :]
     # the spread itself is estimated from n years: one chi-square draw per path and cell makes the shocks Student-t
     df = np.maximum(n - 1, 1).astype(float)
-    spread = np.sqrt(df / rng.chisquare(df, size=(s, *df.shape)))[:, :, None, :]
-    yearly = np.einsum("shr,drk->sdhk", rng.standard_normal((s, h, years)), residuals)
-    estimate = np.einsum("sr,drk->sdk", rng.standard_normal((s, years)), residuals)[:, :, None, :]
+    spread = np.sqrt(df / _stream(settings, _SPREAD).chisquare(df, size=(s, *df.shape)))[:, :, None, :]
+    multipliers = np.stack([_stream(settings, _YEARLY, step).standard_normal((s, years)) for step in range(h)], axis=1)
+    yearly = np.einsum("shr,drk->sdhk", multipliers, residuals)
+    own = _stream(settings, _ESTIMATE).standard_normal((s, years))
+    estimate = np.einsum("sr,drk->sdk", own, residuals)[:, :, None, :]
     shocks = spread * per_cell * (yearly + np.sqrt(np.sum(w**2) / np.sum(w) ** 2) * estimate)
-    return Shocks(np.clip(1.0 + shocks, 0.0, None), _birth_factors(basis, rng, s))
+    return Shocks(np.clip(1.0 + shocks, 0.0, None), _birth_factors(basis, settings))
 
 
 def _residuals(
@@ -181,8 +197,9 @@ def _residuals(
     return np.where(defined, relative - mean[:, None, :], 0.0), n
 
 
-def _birth_factors(basis: ProjectionBasis, rng: np.random.Generator, simulations: int) -> np.ndarray:
-    """Random-walk multipliers of the held births (1 where births are known)."""
+def _birth_factors(basis: ProjectionBasis, settings: ForecastSettings) -> np.ndarray:
+    """Random-walk multipliers of the held births (1 where births are known); one stream per birth year."""
+    simulations = settings.simulations
     d, b = basis.births.shape
     factors = np.ones((simulations, d, b))
     unknown = ~basis.births_known
@@ -194,7 +211,10 @@ def _birth_factors(basis: ProjectionBasis, rng: np.random.Generator, simulations
     if not usable.any():
         return factors
     pool = steps[:, usable] - steps[:, usable].mean(axis=1, keepdims=True)
-    draws = pool[:, rng.integers(0, pool.shape[1], size=(simulations, b))].transpose(1, 0, 2)
+    picks = [
+        _stream(settings, _BIRTHS, int(year)).integers(0, pool.shape[1], size=simulations) for year in basis.birth_years
+    ]
+    draws = pool[:, np.stack(picks, axis=1)].transpose(1, 0, 2)
     walk = np.cumsum(np.where(unknown[None, :, :], draws, 0.0), axis=2)
     return np.asarray(np.exp(walk))
 

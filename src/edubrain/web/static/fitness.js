@@ -23,10 +23,11 @@
           ? ["#fff5eb", "#fdbe85", "#fd8d3c", "#d94701", "#8c2d04"]
           : ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"];
         return {
-          tooltip: { trigger: "item", formatter: function (p) { return p.name + "<br>" + data.labels[measure] + ": " + fmt(measure, p.value); } },
-          visualMap: { min: lo, max: hi, left: 10, bottom: 10, calculable: true, text: [data.labels[measure], ""],
+          tooltip: { trigger: "item", confine: true, formatter: function (p) { return p.name + "<br>" + data.labels[measure] + ": " + fmt(measure, p.value); } },
+          visualMap: { min: lo, max: hi, orient: "horizontal", left: "center", bottom: 6, itemWidth: 12, itemHeight: 140, calculable: true, text: [data.labels[measure], ""],
                        formatter: function (v) { return fmt(measure, v); }, inRange: { color: good } },
           series: [{ id: "districts", name: data.labels[measure], type: "map", map: "beijing", roam: false,
+                     top: 8, left: 8, right: 8, bottom: 56,  // the legend lies below the map, over no district
                      label: { show: true, fontSize: 10 }, emphasis: { label: { show: true } }, data: rows }]
         };
       }

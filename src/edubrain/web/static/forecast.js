@@ -12,16 +12,17 @@
       var rows = data.map;
       var edge = rows.reduce(function (m, r) { return Math.max(m, Math.abs(r.value)); }, 1);
       chart.setOption({
-        tooltip: { trigger: "item", formatter: function (p) {
+        tooltip: { trigger: "item", confine: true, formatter: function (p) {
           if (!p.data) { return p.name; }
           return p.name + "<br>" + data.labels.place_gap + ": " + Math.round(p.data.value).toLocaleString() +
             "<br>" + data.labels.demand + ": " + Math.round(p.data.demand).toLocaleString() +
             "<br>" + data.labels.planned_places + ": " + p.data.planned_places.toLocaleString() +
             "<br>" + data.labels.gap_probability + ": " + Math.round(p.data.gap_probability * 100) + "%";
         } },
-        visualMap: { min: -edge, max: edge, left: 10, bottom: 10, calculable: true, text: [data.labels.place_gap, ""],
+        visualMap: { min: -edge, max: edge, orient: "horizontal", left: "center", bottom: 6, itemWidth: 12, itemHeight: 140, calculable: true, text: [data.labels.place_gap, ""],
                      inRange: { color: ["#2166ac", "#67a9cf", "#f7f7f7", "#ef8a62", "#b2182b"] } },
         series: [{ id: "districts", name: data.labels.place_gap, type: "map", map: "beijing", roam: false,
+                   top: 8, left: 8, right: 8, bottom: 56,  // the legend lies below the map, over no district
                    label: { show: true, fontSize: 10 }, emphasis: { label: { show: true } }, data: rows }]
       });
       chart.on("click", function (p) {

@@ -1,0 +1,165 @@
+"""Which pages a principal may use: one rule per page, asked by the page's route and by the navigation.
+
+A navigation link is shown only when the page behind it would answer the
+principal with a page it can use (never a 403). So each page has one rule,
+a function ``may_<page>(home, principal) -> bool`` in this module, and both
+sides ask it:
+
+- the route refuses with 403 when the rule says no (e.g. ``pages_forecast``
+  calls :func:`may_view_forecast`);
+- the header's navigation (``base.html``) lists :func:`nav_items`, the
+  entries of :data:`NAV` whose rule says yes.
+
+Where the rule is about data it asks governance, never the grants directly:
+:class:`~edubrain.governance.scope.Scope` (which datasets a principal may read,
+for which organisations it may submit) and its viewpoint (which organisation's
+dashboards it sees).
+
+To add a page to the navigation: write its rule here, call it in the route,
+and add one :class:`NavItem` (label key from ``web/messages.py``, path, rule)
+to :data:`NAV` in the order the header shows them. A test
+(``tests/web/test_navigation.py``) opens every link of every demo role and
+fails on anything but a rendered page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from edubrain.catalog.models import Dataset
+from edubrain.governance.audit_access import may_read_trail
+from edubrain.governance.identity import Principal
+from edubrain.governance.policy import role
+from edubrain.governance.scope import AccessDenied, Scope, viewpoint
+
+if TYPE_CHECKING:
+    from edubrain.home import Home
+
+Rule = Callable[["Home", Principal], bool]
+"""Whether a principal may use a page."""
+PERSONAL_SCOPES = ("self", "children")
+"""Role scopes of people who see only their own (or their children's) records: students and parents."""
+
+
+def may_use_cockpit(home: Home, principal: Principal) -> bool:
+    """The cockpit answers everybody logged in (with indicators for organisations, a note for the others)."""
+    return True
+
+
+def may_browse_catalog(home: Home, principal: Principal) -> bool:
+    """The catalog describes datasets, not their rows: everybody logged in may read it."""
+    return True
+
+
+def may_submit(home: Home, principal: Principal) -> bool:
+    """数据报送: principals with a grant whose role may submit (:meth:`Scope.submit_orgs`)."""
+    return bool(Scope.of(home, principal).submit_orgs())
+
+
+def readable(scope: Scope, dataset: Dataset) -> bool:
+    """Whether some grant of the scope sees rows of ``dataset`` (``Scope.predicates`` does not refuse)."""
+    try:
+        scope.predicates(dataset)
+    except AccessDenied:
+        return False
+    return True
+
+
+def readable_datasets(home: Home, principal: Principal) -> list[Dataset]:
+    """The datasets the principal may open in the viewer (``read_dataset`` would not refuse), by id."""
+    scope = Scope.of(home, principal)
+    return [d for d in sorted(home.catalog.datasets.values(), key=lambda d: d.id) if readable(scope, d)]
+
+
+def may_browse_data(home: Home, principal: Principal) -> bool:
+    """数据浏览: principals that may read at least one dataset."""
+    scope = Scope.of(home, principal)
+    return any(readable(scope, d) for d in home.catalog.datasets.values())
+
+
+def may_view_fitness(home: Home, principal: Principal) -> bool:
+    """体质健康 (indicators of organisations): principals with a dashboard viewpoint (city, district, school)."""
+    return viewpoint(principal).org_code is not None
+
+
+def may_view_own_fitness(home: Home, principal: Principal) -> bool:
+    """体质健康成绩 (one's own, or one's children's, scores): students and parents with the pupils named."""
+    return any(role(g.role).scope in PERSONAL_SCOPES and g.refs for g in principal.grants)
+
+
+def may_view_forecast(home: Home, principal: Principal) -> bool:
+    """学位预测: city and district viewpoints (a district sees only itself)."""
+    return viewpoint(principal).level in ("city", "district")
+
+
+def may_read_audit(home: Home, principal: Principal) -> bool:
+    """审计日志: the roles that read the audit trail (:func:`~edubrain.governance.audit_access.may_read_trail`)."""
+    return may_read_trail(principal)
+
+
+def no_cockpit_note(principal: Principal | None) -> str:
+    """The message key of the cockpit's note for a principal without dashboards: the public's says what it can see."""
+    personal = principal is not None and any(role(g.role).scope in PERSONAL_SCOPES for g in principal.grants)
+    return "no_cockpit" if personal else "no_cockpit_public"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link of the header's navigation.
+
+    Attributes:
+        label: Key of the link's text in ``web/messages.py``.
+        path: Where it goes.
+        rule: Whether a principal may use the page (the route asks the same function).
+        also: Further path prefixes that mark the link as the current page.
+    """
+
+    label: str
+    path: str
+    rule: Rule
+    also: tuple[str, ...] = ()
+
+    def prefixes(self) -> tuple[str, ...]:
+        """The path prefixes of the pages this link stands for."""
+        return (self.path, *self.also)
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("nav_cockpit", "/", may_use_cockpit, ("/district",)),
+    NavItem("nav_catalog", "/catalog", may_browse_catalog),
+    NavItem("nav_submit", "/submit", may_submit),
+    NavItem("nav_data", "/data", may_browse_data),
+    NavItem("nav_fitness", "/fitness", may_view_fitness),
+    NavItem("nav_my_fitness", "/fitness/mine", may_view_own_fitness),
+    NavItem("nav_forecast", "/forecast", may_view_forecast),
+    NavItem("nav_audit", "/audit", may_read_audit),
+)
+"""The header's links, in order."""
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link as the template shows it."""
+
+    label: str
+    path: str
+    on: bool
+
+
+def _match(prefix: str, path: str) -> int:
+    """How well ``prefix`` matches ``path`` (its length; -1 for no match). ``/`` matches only itself."""
+    if prefix == "/":
+        return 1 if path == "/" else -1
+    return len(prefix) if path == prefix or path.startswith(prefix + "/") else -1
+
+
+def nav_items(home: Home, principal: Principal | None, path: str) -> list[NavLink]:
+    """The links ``principal`` may use, the one standing for ``path`` marked ``on`` (the longest prefix wins)."""
+    if principal is None:
+        return []
+    shown = [item for item in NAV if item.rule(home, principal)]
+    scores = [max(_match(p, path) for p in item.prefixes()) for item in shown]
+    best = max(scores, default=-1)
+    return [NavLink(i.label, i.path, best >= 0 and s == best) for i, s in zip(shown, scores, strict=True)]

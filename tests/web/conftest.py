@@ -264,3 +264,10 @@ def screenshot_is_not_blank(png: bytes, background: float = 0.9, what: str = "sc
     colours = shot.getcolors(maxcolors=1 << 20) or []
     assert len(colours) > 20, f"the {what} is blank"
     assert max(n for n, _ in colours) < background * shot.width * shot.height
+
+
+@pytest.fixture(scope="module")
+def browser(server: str):  # type: ignore[no-untyped-def]
+    """One Chromium per module, started after the module's own ``server`` fixture (the app it drives)."""
+    with chromium() as launched:
+        yield launched

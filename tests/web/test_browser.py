@@ -12,7 +12,7 @@ import pytest
 
 from edubrain.catalog import Catalog
 from tests.conftest import CHAOYANG_SCHOOL, OTHER_SCHOOL, SCHOOL, STUDENT_HEADERS, student_rows
-from tests.web.conftest import PASSWORD, build_city, chromium, need_chromium, screenshot_is_not_blank, serve
+from tests.web.conftest import PASSWORD, build_city, need_chromium, screenshot_is_not_blank, serve
 
 pytestmark = pytest.mark.slow
 
@@ -24,12 +24,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterat
     home.engine.dispose()
     with serve(home) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server: str):  # type: ignore[no-untyped-def]
-    with chromium() as launched:
-        yield launched
 
 
 def _page_as(browser, server: str, username: str):  # type: ignore[no-untyped-def]

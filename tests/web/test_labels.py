@@ -14,7 +14,7 @@ import pytest
 
 from edubrain.web.messages import t
 from edubrain.web.render import TEMPLATES
-from tests.web.conftest import chromium, serve
+from tests.web.conftest import serve
 from tests.web.test_fitness_page_city import SynthWeb
 from tests.web.test_phone import phone_page
 
@@ -26,12 +26,6 @@ CLASS_CODE = re.compile(r"\b\d{18}\b")
 def server(browser_city: SynthWeb) -> Iterator[str]:
     with serve(browser_city.home) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server: str):  # type: ignore[no-untyped-def]
-    with chromium() as launched:
-        yield launched
 
 
 def _desktop(browser, server: str, username: str, path: str, lang: str):  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.web.conftest import PASSWORD, chromium, serve
+from tests.web.conftest import PASSWORD, serve
 from tests.web.test_fitness_page_city import SynthWeb
 
 pytestmark = pytest.mark.slow
@@ -58,12 +58,6 @@ LEGEND_AND_REGION = """([chartName, region]) => {
 def server(browser_city: SynthWeb) -> Iterator[str]:
     with serve(browser_city.home) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server: str):  # type: ignore[no-untyped-def]
-    with chromium() as launched:
-        yield launched
 
 
 def phone_page(browser, server: str, username: str, path: str, lang: str = "zh"):  # type: ignore[no-untyped-def]

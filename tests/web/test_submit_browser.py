@@ -9,7 +9,7 @@ import pytest
 
 from edubrain.catalog import Catalog
 from tests.conftest import student_rows, write_csv
-from tests.web.conftest import build_city, chromium, logged_in_page, need_chromium, serve
+from tests.web.conftest import build_city, logged_in_page, need_chromium, serve
 
 pytestmark = pytest.mark.slow
 
@@ -21,12 +21,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterat
     home.engine.dispose()
     with serve(home) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server: str):  # type: ignore[no-untyped-def]
-    with chromium() as launched:
-        yield launched
 
 
 def _posts(page) -> list[str]:  # type: ignore[no-untyped-def]

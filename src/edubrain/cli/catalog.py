@@ -41,15 +41,6 @@ CATALOG_COLUMNS = [
 ]
 
 
-CATALOG_COLUMNS = [
-    Col("id", "数据集", "dataset"),
-    Col("title", "名称", "title", "text"),
-    Col("owner", "报送层级", "owner"),
-    Col("sharing_label", "共享", "sharing"),
-    Col("fields", "字段数", "fields", "num"),
-]
-
-
 @app.command("list")
 def list_datasets(fmt: OutputFormat = FORMAT_OPTION, as_json: bool = JSON_OPTION) -> None:
     """列出数据集 / list the datasets.

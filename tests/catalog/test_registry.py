@@ -23,14 +23,22 @@ DATASETS = {
     "fitness_scores",
     "fitness_tests",
     "fitness_warnings",
+    "info_literacy",
     "place_backtests",
     "place_forecasts",
     "place_history",
     "school_infrastructure",
+    "school_profiles",
     "schools",
+    "student_activities",
+    "student_awards",
+    "student_conduct",
+    "student_profiles",
     "student_status_changes",
     "students",
     "teacher_assignments",
+    "teacher_portfolio",
+    "teacher_profiles",
     "teachers",
     "training_records",
 }
@@ -46,6 +54,9 @@ def test_registry_packaged_catalog_has_the_submitted_and_derived_datasets(catalo
         "place_backtests",
         "place_forecasts",
         "place_history",
+        "school_profiles",
+        "student_profiles",
+        "teacher_profiles",
     }
     for dataset_id in derived:
         assert set(catalog.dataset(dataset_id).derived_from) <= set(catalog.datasets), dataset_id

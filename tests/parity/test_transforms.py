@@ -10,6 +10,8 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
+import edubrain.jobs.fitness  # noqa: F401  (registers its transforms before the parametrisation reads REGISTRY)
+import edubrain.jobs.profiles  # noqa: F401
 from edubrain.config import Settings
 from edubrain.exchange.ingest import ingest_file
 from edubrain.home import Home
@@ -76,7 +78,25 @@ def test_every_derived_dataset_is_fed_by_a_registered_transform(parity_city: Hom
     assert derived - fed == set(), "derived datasets with no registered lake transform"
 
 
-@pytest.mark.parametrize("name", sorted(REGISTRY))
+SPARK_NOT_YET: dict[str, str] = {
+    "student_profiles": "Spark plans the 5-input profile with the fitness standard inlined four times: 193 s for 95 rows",
+    "school_profiles": "the Spark driver runs out of heap serving the result (serve-Arrow OutOfMemoryError)",
+}
+"""Transforms that do not yet run on Spark (measured 2026-12-04; see docs/engines.md). The profiles job refuses the
+Spark engine until they do; the DuckDB side of each is still checked below, and the list may only shrink."""
+
+
+def test_the_transforms_not_yet_on_spark_are_known_and_run_on_duckdb(
+    parity_city: Home, duckdb_engine: LakeEngine
+) -> None:
+    assert set(SPARK_NOT_YET) <= set(REGISTRY)
+    assert set(SPARK_NOT_YET) <= {"student_profiles", "school_profiles"}, "the list of Spark gaps may only shrink"
+    for name in SPARK_NOT_YET:
+        rows, _ = run(parity_city, duckdb_engine, name)
+        assert rows.num_rows > 0, name
+
+
+@pytest.mark.parametrize("name", sorted(set(REGISTRY) - set(SPARK_NOT_YET)))
 def test_duckdb_and_spark_agree_row_by_row(
     name: str, parity_city: Home, duckdb_engine: LakeEngine, spark_engine: LakeEngine
 ) -> None:

@@ -28,15 +28,15 @@ from tests.web.test_fitness_page_city import SynthWeb, lake_table
 DEMO_PASSWORD = "demo-password-nav-1"
 _ACCOUNTS: dict[str, list[DemoAccount]] = {}
 EXPECTED = {
-    "city_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/forecast"},
-    "city_analyst": {"/", "/catalog", "/data", "/fitness", "/forecast"},
-    "district_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/forecast"},
-    "district_analyst": {"/", "/catalog", "/data", "/fitness", "/forecast"},
-    "school_admin": {"/", "/catalog", "/submit", "/data", "/fitness"},
-    "teacher": {"/", "/catalog", "/data", "/fitness"},
-    "student": {"/", "/catalog", "/data", "/fitness/mine"},
-    "parent": {"/", "/catalog", "/data", "/fitness/mine"},
-    "auditor": {"/", "/catalog", "/data", "/fitness", "/forecast", "/audit"},
+    "city_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/forecast", "/profiles", "/identity"},
+    "city_analyst": {"/", "/catalog", "/data", "/fitness", "/forecast", "/profiles", "/identity"},
+    "district_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/forecast", "/profiles", "/identity"},
+    "district_analyst": {"/", "/catalog", "/data", "/fitness", "/forecast", "/profiles", "/identity"},
+    "school_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/profiles", "/identity"},
+    "teacher": {"/", "/catalog", "/data", "/fitness", "/profiles"},
+    "student": {"/", "/catalog", "/data", "/fitness/mine", "/profiles"},
+    "parent": {"/", "/catalog", "/data", "/fitness/mine", "/profiles"},
+    "auditor": {"/", "/catalog", "/data", "/fitness", "/forecast", "/audit", "/profiles"},
     "public": {"/", "/catalog", "/data"},
 }
 """The links each demo role is shown."""

@@ -16,6 +16,8 @@ from edubrain.api.errors import install_error_handlers
 from edubrain.api.hardening import SecurityHeadersMiddleware
 from edubrain.api.metrics import MetricsMiddleware, RequestMetrics
 from edubrain.api.routers import auth, catalog, datasets, exchange, health, submissions, transfers
+from edubrain.api.routers import identity as identity_router
+from edubrain.api.routers import profiles as profiles_router
 from edubrain.api.serverlog import install_log_filters
 from edubrain.home import Home
 
@@ -56,7 +58,7 @@ def create_app(home: Home | None = None) -> FastAPI:
     app.state.metrics = RequestMetrics()
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     install_error_handlers(app)
-    for area in (auth, catalog, submissions, transfers, datasets, exchange):
+    for area in (auth, catalog, submissions, transfers, datasets, exchange, identity_router, profiles_router):
         app.include_router(area.router, prefix=API_PREFIX)
     settings = home.settings
     if settings.oidc_issuer and settings.oidc_audience and settings.oidc_jwks_file:

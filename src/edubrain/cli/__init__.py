@@ -14,6 +14,8 @@ import typer
 from pydantic import ValidationError
 
 from edubrain.cli import admin, audit, catalog, exchange, fitness, forecast, query, server, synth, transfer, users
+from edubrain.cli import identity as identity_cli
+from edubrain.cli import profiles as profiles_cli
 from edubrain.cli.common import CommandGroup, state
 from edubrain.config import Settings
 from edubrain.errors import ConfigurationError, EduBrainError
@@ -65,6 +67,8 @@ synth.register(app)
 app.add_typer(audit.app, name="audit")
 app.add_typer(forecast.app, name="forecast")
 fitness.register(app)
+identity_cli.register(app)
+profiles_cli.register(app)
 
 
 def main() -> None:

@@ -268,3 +268,15 @@ def print_arrow(table: pa.Table, fmt: OutputFormat | str, title: str | None = No
     print_rows(shown.to_pylist(), fmt, columns, title=title)
     if shown.num_rows < table.num_rows:
         note(t(f"（共 {table.num_rows} 行，仅显示前 {limit} 行）", f"({table.num_rows} rows, first {limit} shown)"))
+
+
+def print_derived_run(result: Any, fmt: OutputFormat) -> None:
+    """Print what a derived-dataset job wrote (``versions``, ``rows``, ``inputs`` of its run result)."""
+    if fmt is OutputFormat.json:
+        print_json({"versions": result.versions, "rows": result.rows, "inputs": result.inputs})
+        return
+    rows = [{"dataset": d, "version": v, "rows": result.rows.get(d)} for d, v in result.versions.items()]
+    columns = [Col("dataset", "派生数据集", "derived dataset"), Col("version", "新版本", "new version", "num")]
+    print_rows(rows, fmt, [*columns, Col("rows", "行数", "rows", "num")], title=t("已重算", "Recomputed"))
+    read = ", ".join(f"{d} v{'-' if v is None else v}" for d, v in result.inputs.items())
+    note(t(f"读取的输入版本：{read}", f"inputs read: {read}"), fmt)

@@ -12,15 +12,12 @@ from edubrain.analytics.fitness import Range, format_problems, load_standard, pa
 from edubrain.analytics.fitness.scoring import score_columns
 from edubrain.cli.common import (
     FORMAT_OPTION,
-    Col,
     CommandGroup,
     OutputFormat,
     console,
     home,
-    note,
     print_arrow,
-    print_json,
-    print_rows,
+    print_derived_run,
     signed_in,
     t,
 )
@@ -140,15 +137,7 @@ def run(fmt: OutputFormat = FORMAT_OPTION) -> None:
 
     h = home()
     h.ensure_initialised()
-    result = run_fitness(h)
-    if fmt is OutputFormat.json:
-        print_json({"versions": result.versions, "rows": result.rows, "inputs": result.inputs})
-        return
-    rows = [{"dataset": d, "version": v, "rows": result.rows.get(d)} for d, v in result.versions.items()]
-    columns = [Col("dataset", "派生数据集", "derived dataset"), Col("version", "新版本", "new version", "num")]
-    print_rows(rows, fmt, [*columns, Col("rows", "行数", "rows", "num")], title=t("已重算", "Recomputed"))
-    read = ", ".join(f"{d} v{'-' if v is None else v}" for d, v in result.inputs.items())
-    note(t(f"读取的输入版本：{read}", f"inputs read: {read}"), fmt)
+    print_derived_run(run_fitness(h), fmt)
 
 
 @app.command("cards")

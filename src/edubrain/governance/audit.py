@@ -51,6 +51,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "token_revoked": ("吊销令牌", "token revoked"),
     "incident": ("安全事件", "security incident"),
     "audit_read": ("查阅审计日志", "audit trail read"),
+    "identity_merge": ("学籍身份合并", "student records merged (identity resolution)"),
+    "identity_reject": ("驳回疑似重复学籍", "duplicate candidate rejected (identity resolution)"),
+    "identity_undo": ("撤销学籍身份合并", "merge of student records undone (identity resolution)"),
+    "profile_read": ("查阅画像（学生、教师、学校）", "profile read (student, teacher or school)"),
 }
 """The actions an event may record, with Chinese and English titles."""
 

@@ -243,14 +243,41 @@ class Scope:
         """The organisation whose dashboards the principal sees (see :func:`viewpoint`)."""
         return viewpoint(self.principal)
 
+    # individual persons (profiles)
+
+    def person_grants(self) -> tuple[Grant, ...]:
+        """The grants that may open one student's own records (a profile): school, class, self and children.
+
+        City and district grants see aggregates and organisations' records, never one pupil's profile;
+        the public and nodes see none.
+        """
+        return tuple(
+            g
+            for g in self.principal.grants
+            if _kind(g) in ("school", "class", "self") and role(g.role).scope != "organisation"
+        )
+
+    def own_records_only(self) -> bool:
+        """Whether every grant is a student's or a parent's (reads are ``self_access``, needing no purpose)."""
+        return bool(self.principal.grants) and all(
+            role(g.role).scope in ("self", "children") for g in self.principal.grants
+        )
+
 
 def student_pseudonyms(home: Home) -> Lookup:
-    """The keyed pseudonyms (``student`` kind) of comma-separated student ids; the key is read when first needed."""
+    """The keyed pseudonyms (``student`` kind) of comma-separated student ids; the key is read when first needed.
+
+    Each id stands for its whole merged group (:mod:`edubrain.governance.identity_links`): derived rows of a child
+    whose records were merged are kept under the group's canonical number, and a student or parent whose grant
+    names a merged-away number still sees them.
+    """
+    from edubrain.governance.identity_links import linked_ids  # reads the operational store: only when asked
 
     def lookup(refs: str) -> list[str]:
-        ids = sorted({r.strip() for r in refs.split(",") if r.strip()})
-        if not ids:
+        named = sorted({r.strip() for r in refs.split(",") if r.strip()})
+        if not named:
             return []
+        ids = sorted({member for i in named for member in linked_ids(home, i)})
         key = pseudonym_key(home.settings)
         return [pseudonym(i, "student", key) for i in ids]
 

@@ -41,6 +41,9 @@ class Transform:
         build: Builds the result expression from the input tables (by dataset id).
         key: Columns identifying a result row (the parity suite sorts by them).
         feeds: Derived datasets of the catalog that this result produces or is an input of.
+        params: Builds small parameter tables that are not lake tables (identity links, submission
+            statistics from the operational database), by name, from the home; each is passed to ``build``
+            through the engine's ``arrow``.
     """
 
     name: str
@@ -49,6 +52,7 @@ class Transform:
     key: tuple[str, ...]
     feeds: tuple[str, ...]
     history: tuple[str, ...] = ()
+    params: Callable[[Home], Mapping[str, pa.Table]] | None = None
 
 
 REGISTRY: dict[str, Transform] = {}
@@ -84,6 +88,8 @@ def run(
     for dataset_id in transform.history:
         lifetimes, read[dataset_id] = file_lifetimes(home.lake, dataset_id, chosen.get(dataset_id))
         tables[dataset_id] = engine.history(lifetimes.get_column("path").to_list())
+    for param, data in (transform.params(home) if transform.params else {}).items():
+        tables[param] = engine.arrow(data)
     return engine.collect(transform.build(tables)), read
 
 

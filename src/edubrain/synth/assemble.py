@@ -12,6 +12,7 @@ from edubrain.synth.facts import GRADES
 from edubrain.synth.fitness_draw import fitness_tests
 from edubrain.synth.ids import EPOCH
 from edubrain.synth.population import STAGE_OF_GRADE, YearState
+from edubrain.synth.quality import quality_tables
 from edubrain.synth.staffing import assignments, infrastructure, training_records
 
 GRADE_NAMES = [
@@ -159,4 +160,5 @@ def year_tables(
         "exam_scores": exam_scores(students, schools, seed, district_index, year),
         "fitness_tests": fitness_tests(students, seed, district_index, year),
         "student_status_changes": changes_dataset(state.events),
+        **quality_tables(students, staff, seed, district_index, year),
     }

@@ -67,6 +67,8 @@ class FormatMix:
         "training_records",
         "school_infrastructure",
         "student_status_changes",
+        "student_awards",
+        "teacher_portfolio",
     )
 
 
@@ -93,6 +95,7 @@ class SynthConfig:
     end_year: int = REFERENCE_YEAR
     out: Path = Path("synth-city")
     dirty: float = 0.0
+    duplicates: float = 0.0  # planted duplicate student records with known truth (synth/duplicates.py)
     rates: Rates = field(default_factory=Rates)
     formats: FormatMix = field(default_factory=FormatMix)
     districts: tuple[str, ...] | None = None
@@ -117,3 +120,5 @@ class SynthConfig:
             raise ValueError(f"end_year must be 2012-2035, got {self.end_year}")
         if not 0 <= self.dirty <= 1:
             raise ValueError(f"dirty must be in [0, 1], got {self.dirty}")
+        if not 0 <= self.duplicates <= 0.5:
+            raise ValueError(f"duplicates must be in [0, 0.5], got {self.duplicates}")

@@ -24,6 +24,7 @@ from edubrain.store.orgs import CITY_CODE
 from edubrain.synth.assemble import class_table, with_classes, year_tables
 from edubrain.synth.config import SynthConfig
 from edubrain.synth.dirty import inject
+from edubrain.synth.duplicates import plant
 from edubrain.synth.facts import District, birth_sources, district_births, districts
 from edubrain.synth.population import DistrictModel
 from edubrain.synth.rng import stream
@@ -41,6 +42,11 @@ YEARLY = (
     "exam_scores",
     "fitness_tests",
     "student_status_changes",
+    "student_activities",
+    "student_awards",
+    "student_conduct",
+    "info_literacy",
+    "teacher_portfolio",
 )
 """School-owned datasets written every year, in load order (references first)."""
 ROSTERS = ("students", "teachers")
@@ -194,6 +200,10 @@ def _write_district(
         classes = class_table(with_classes(state.students, state.year))
         staff = staff_model.year(state.year, classes)
         tables = year_tables(state, staff, schools, config.seed, district.index)
+        if config.duplicates and state.year == config.end_year:  # planted duplicates, truth beside the files
+            tables["students"] = plant(
+                tables["students"], district, state.year, config.duplicates, config.out, config.seed
+            )
         for dataset in YEARLY:
             rng = stream(config.seed, f"dirty-{dataset}", district.index, state.year)
             target = _SchoolFiles(writer, manifest, dataset, state.year, district, rng)

@@ -44,7 +44,9 @@ def mount_web(app: Any) -> None:
         pages_data,
         pages_fitness,
         pages_forecast,
+        pages_identity,
         pages_my_fitness,
+        pages_profiles,
         pages_submit,
     )
     from edubrain.web.csrf import CrossSiteRequestGuard, CsrfRefused, csrf_refused, require_csrf_token
@@ -58,6 +60,8 @@ def mount_web(app: Any) -> None:
         pages_my_fitness,
         pages_fitness,
         pages_forecast,
+        pages_profiles,
+        pages_identity,
         pages_audit,
         downloads,
         indicator_defs,

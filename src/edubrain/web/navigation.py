@@ -94,9 +94,36 @@ def may_view_forecast(home: Home, principal: Principal) -> bool:
     return viewpoint(principal).level in ("city", "district")
 
 
+def profile_mode(home: Home, principal: Principal) -> str | None:
+    """How the 全息画像 pages serve a principal (None: not at all), asked of governance's :class:`Scope`.
+
+    ``personal``: a student or parent (own records, no purpose needed); ``staff``: a school or class grant
+    (opens one pupil's profile with a declared purpose); ``summary``: city and district users (aggregates per
+    school, school and teacher profiles; never one pupil's).
+    """
+    scope = Scope.of(home, principal)
+    if scope.own_records_only():
+        return "personal" if any(g.refs for g in principal.grants) else None
+    if scope.person_grants():
+        return "staff"
+    return "summary" if viewpoint(principal).level in ("city", "district") else None
+
+
+def may_view_profiles(home: Home, principal: Principal) -> bool:
+    """全息画像: students and parents (their own), school staff (their pupils), city and district users."""
+    return profile_mode(home, principal) is not None
+
+
 def may_read_audit(home: Home, principal: Principal) -> bool:
     """审计日志: the roles that read the audit trail (:func:`~edubrain.governance.audit_access.may_read_trail`)."""
     return may_read_trail(principal)
+
+
+def may_review_identities(home: Home, principal: Principal) -> bool:
+    """学籍身份合并: city, district and school staff (:func:`~edubrain.governance.identity_merge.may_review`)."""
+    from edubrain.governance.identity_merge import may_review
+
+    return may_review(principal)
 
 
 def no_cockpit_note(principal: Principal | None) -> str:
@@ -134,6 +161,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("nav_fitness", "/fitness", may_view_fitness),
     NavItem("nav_my_fitness", "/fitness/mine", may_view_own_fitness),
     NavItem("nav_forecast", "/forecast", may_view_forecast),
+    NavItem("nav_profiles", "/profiles", may_view_profiles),
+    NavItem("nav_identity", "/identity", may_review_identities),
     NavItem("nav_audit", "/audit", may_read_audit),
 )
 """The header's links, in order."""

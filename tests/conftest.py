@@ -164,3 +164,31 @@ def city(home: Home, tmp_path: Path) -> Home:
     )
     assert ingest_file(home, classes, "classes", SCHOOL).report.status == "committed"
     return home
+
+
+PROFILE_TESTS = ("profile", "identity")
+"""Test files whose names hold one of these run the ``profiles`` derivation after each exchange session."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _profiles_derivation_only_where_tested() -> Iterator[None]:
+    """Run the ``profiles`` derivation after exchange sessions only in the tests about profiles and identities.
+
+    It recomputes three datasets from nine inputs after every session that changes one of them (seconds each on
+    a tiny city); the tests of everything else submit data hundreds of times and never read a profile. The
+    derivation itself, and its running after a session, are tested in the files this lets through.
+    """
+    from edubrain.exchange import derive
+
+    every = derive._points
+
+    def points() -> list:  # type: ignore[type-arg]
+        current = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[0]
+        if any(word in Path(current).name for word in PROFILE_TESTS):
+            return every()
+        return [p for p in every() if p.name != "profiles"]
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(derive, "_points", points)
+    yield
+    patch.undo()

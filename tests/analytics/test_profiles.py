@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from edubrain.analytics.profiles import load_indicators, score_parameters
 from edubrain.analytics.profiles.schools import school_profiles_expr, student_counts, submission_stats
 from edubrain.analytics.profiles.students import COLUMNS as STUDENT_COLUMNS
-from edubrain.analytics.profiles.students import student_profiles_expr
+from edubrain.analytics.profiles.students import student_locations_expr, student_profiles_expr
 from edubrain.analytics.profiles.teachers import teacher_profiles_expr
 from edubrain.catalog.registry import get_catalog
 from edubrain.errors import CatalogError
@@ -162,7 +162,8 @@ def _tables(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         if name == "identity_links":
             out[name] = ibis.memtable(pa.Table.from_pylist(data, schema=LINK_SCHEMA))
         elif name == "fitness":
-            out[name] = ibis.memtable(pa.Table.from_pylist(data, schema=FITNESS_SCHEMA))
+            # the scored tests, and (their raw columns) the tests themselves
+            out[name] = out["fitness_tests"] = ibis.memtable(pa.Table.from_pylist(data, schema=FITNESS_SCHEMA))
         else:
             out[name] = _table(name, data)
     return out
@@ -231,6 +232,19 @@ def test_every_indicator_and_domain_score_by_hand(con: Any) -> None:
     assert b["records_merged"] == 0
     assert got[(B, 2023)]["exam_mean_pct"] == 75.0 and got[(B, 2023)]["class_id"] == "K2023"
     assert list(a) == list(STUDENT_COLUMNS)
+
+
+def test_the_locations_are_those_of_the_profiles(con: Any) -> None:
+    rows = base_inputs()
+    rows["exam_scores"].append({**_exam(B, 2022, "E9", "01", 40), "school_code": S2, "class_id": "K2022"})
+    tables = _tables(rows)
+    full = con.to_pyarrow(student_profiles_expr(tables).select("student_id", "school_code", "school_year"))
+    located = con.to_pyarrow(student_locations_expr(tables))
+    key = ("student_id", "school_year")
+    assert sorted(full.to_pylist(), key=lambda r: tuple(r[k] for k in key)) == sorted(
+        located.to_pylist(), key=lambda r: tuple(r[k] for k in key)
+    )
+    assert len(full) == 5
 
 
 def test_without_the_link_the_duplicate_is_a_separate_student(con: Any) -> None:

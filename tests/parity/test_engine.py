@@ -60,3 +60,17 @@ def test_arrow_parameter_tables_join_lake_tables(
             {"district_code": "110108", "weighted": 60000.0},
         ]
     )
+
+
+def test_batches_stream_the_rows_collect_gives(
+    home: Home, tmp_path, duckdb_engine: LakeEngine, spark_engine: LakeEngine
+) -> None:
+    _births(home, tmp_path, [["110101", 2016, 9000], ["110108", 2016, 30000], ["110108", 2017, 31000]])
+    for engine in (duckdb_engine, spark_engine):
+        births = engine.table(home.lake, home.catalog.dataset("births"))
+        expr = births.select("district_code", "year", "births")
+        chunks = list(engine.batches(expr, rows=2))
+        assert [c.num_rows for c in chunks] == [2, 1], engine.name
+        streamed = pa.concat_tables(chunks)
+        assert streamed.schema == engine.collect(expr).schema
+        assert sorted(streamed.to_pylist(), key=str) == sorted(engine.collect(expr).to_pylist(), key=str)

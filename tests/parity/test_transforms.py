@@ -11,11 +11,11 @@ import pyarrow as pa
 import pytest
 
 import edubrain.jobs.fitness  # noqa: F401  (registers its transforms before the parametrisation reads REGISTRY)
-import edubrain.jobs.profiles  # noqa: F401
 from edubrain.config import Settings
 from edubrain.exchange.ingest import ingest_file
 from edubrain.home import Home
 from edubrain.jobs.engine import LakeEngine
+from edubrain.jobs.profiles import run_profiles
 from edubrain.jobs.transforms import REGISTRY, run
 from edubrain.store import db
 from edubrain.store.orgs import seed_organisations
@@ -78,35 +78,42 @@ def test_every_derived_dataset_is_fed_by_a_registered_transform(parity_city: Hom
     assert derived - fed == set(), "derived datasets with no registered lake transform"
 
 
-SPARK_NOT_YET: dict[str, str] = {
-    "student_profiles": "Spark plans the 5-input profile with the fitness standard inlined four times: 193 s for 95 rows",
-    "school_profiles": "the Spark driver runs out of heap serving the result (serve-Arrow OutOfMemoryError)",
-}
-"""Transforms that do not yet run on Spark (measured 2026-12-04; see docs/engines.md). The profiles job refuses the
-Spark engine until they do; the DuckDB side of each is still checked below, and the list may only shrink."""
-
-
-def test_the_transforms_not_yet_on_spark_are_known_and_run_on_duckdb(
-    parity_city: Home, duckdb_engine: LakeEngine
-) -> None:
-    assert set(SPARK_NOT_YET) <= set(REGISTRY)
-    assert set(SPARK_NOT_YET) <= {"student_profiles", "school_profiles"}, "the list of Spark gaps may only shrink"
-    for name in SPARK_NOT_YET:
-        rows, _ = run(parity_city, duckdb_engine, name)
-        assert rows.num_rows > 0, name
-
-
-@pytest.mark.parametrize("name", sorted(set(REGISTRY) - set(SPARK_NOT_YET)))
+@pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_duckdb_and_spark_agree_row_by_row(
     name: str, parity_city: Home, duckdb_engine: LakeEngine, spark_engine: LakeEngine
 ) -> None:
-    transform = REGISTRY[name]
     left, versions = run(parity_city, duckdb_engine, name)
     right, _ = run(parity_city, spark_engine, name, versions)
+    _assert_same_rows(name, left, right, REGISTRY[name].key)
+
+
+def _assert_same_rows(name: str, left: pa.Table, right: pa.Table, key: tuple[str, ...]) -> None:
     assert left.num_rows > 0, f"{name} produced no rows on the synthetic city: the comparison would prove nothing"
     assert sorted(left.column_names) == sorted(right.column_names)
     assert left.num_rows == right.num_rows
-    for a, b in zip(_rows(left, transform.key), _rows(right, transform.key), strict=True):
+    for a, b in zip(_rows(left, key), _rows(right, key), strict=True):
         assert a.keys() == b.keys()
         different = {k: (a[k], b[k]) for k in a if not _same(a[k], b[k])}
-        assert not different, f"{name}: rows differ at key {[a[k] for k in transform.key]}: {different}"
+        assert not different, f"{name}: rows differ at key {[a[k] for k in key]}: {different}"
+
+
+def test_the_profiles_job_writes_the_same_profiles_on_spark(
+    parity_city: Home, duckdb_engine: LakeEngine, spark_engine: LakeEngine
+) -> None:
+    """The whole job (streamed chunks, pseudonyms, the school counts from the written rows) on both engines."""
+    keys = {
+        "student_profiles": ("student_pseudonym", "school_year"),
+        "teacher_profiles": ("teacher_id", "school_year"),
+        "school_profiles": ("school_code", "school_year"),
+    }
+    written: dict[str, dict[str, pa.Table]] = {}
+    for engine in (spark_engine, duckdb_engine):  # DuckDB last: the city keeps the default engine's profiles
+        result = run_profiles(parity_city, engine)
+        assert set(result.versions) == set(keys)
+        written[engine.name] = {}
+        for dataset_id in keys:
+            table = parity_city.lake.read(parity_city.catalog.dataset(dataset_id))
+            assert table.num_rows == result.rows[dataset_id]
+            written[engine.name][dataset_id] = table.select(parity_city.catalog.dataset(dataset_id).field_names)
+    for dataset_id, key in keys.items():
+        _assert_same_rows(dataset_id, written["duckdb"][dataset_id], written["spark"][dataset_id], key)

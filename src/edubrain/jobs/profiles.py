@@ -8,9 +8,9 @@ engine parameter table), builds the profile tables with the pure transforms of
 pseudonyms and writes the three derived datasets, each one new version with
 its lineage: the input versions read and, as ``identity_links``, the link
 revision (:func:`edubrain.governance.identity_links.links_revision`), so a
-merge or an undo makes the profiles stale. Student profiles are computed one
-school year at a time (with the year before, for the trends), so the city's
-years never sit in memory at once. The school profiles' submission quality
+merge or an undo makes the profiles stale. Student profiles are computed for
+every school year in one query and streamed to the lake in chunks, so the
+city's years never sit in this process at once. The school profiles' submission quality
 and timeliness come from the operational database's batches
 (:class:`edubrain.store.models.SubmissionBatch`), summarised by
 :func:`edubrain.analytics.profiles.schools.submission_stats`. The three
@@ -30,9 +30,8 @@ import pyarrow as pa
 from sqlalchemy import select
 
 from edubrain.analytics.profiles.schools import school_profiles_expr, student_counts, submission_stats
-from edubrain.analytics.profiles.students import student_profiles_expr
+from edubrain.analytics.profiles.students import student_locations_expr, student_profiles_expr
 from edubrain.analytics.profiles.teachers import teacher_profiles_expr
-from edubrain.errors import ConfigurationError
 from edubrain.governance.identity_links import active_links, links_revision
 from edubrain.governance.pseudonyms import pseudonym_key, pseudonymise
 from edubrain.home import Home
@@ -83,8 +82,6 @@ DERIVED: dict[str, tuple[str, ...]] = {
 """Each derived dataset and the lake inputs it is computed from."""
 USES_LINKS = ("student_profiles", "school_profiles")
 ALL_INPUTS: tuple[str, ...] = tuple(sorted({d for inputs in DERIVED.values() for d in inputs}))
-YEAR_FILTERED = ("students", "exam_scores", "fitness_tests", *STUDENT_INPUTS[4:])
-"""Student inputs cut to the school year computed (and the one before it) when streaming by year."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +96,7 @@ class ProfilesRun:
 def _student_tables(tables: Mapping[str, Table]) -> dict[str, Table]:
     """The tables of :data:`edubrain.analytics.profiles.students.STUDENT_INPUTS` from the lake tables."""
     fitness = scored_tests({"fitness_tests": tables["fitness_tests"], "schools": tables["schools"]})
-    out = {d: tables[d] for d in STUDENT_INPUTS if d != "fitness_tests"}
+    out = {d: tables[d] for d in STUDENT_INPUTS}
     return {**out, "fitness": fitness, LINKS: tables[LINKS]}
 
 
@@ -115,8 +112,8 @@ def build_teachers(tables: Mapping[str, Table]) -> Table:
 
 def build_schools(tables: Mapping[str, Table]) -> Table:
     """School profile rows (the student counts from the student profile rows, merges applied)."""
-    students = student_profiles_expr(_student_tables(tables))
-    return _schools(tables, student_counts(students.select("student_id", "school_code", "school_year")))
+    locations = student_locations_expr({**{d: tables[d] for d in STUDENT_INPUTS}, LINKS: tables[LINKS]})
+    return _schools(tables, student_counts(locations))
 
 
 def _schools(tables: Mapping[str, Table], counts: Table) -> Table:
@@ -217,14 +214,6 @@ def run_profiles(home: Home, engine: LakeEngine | None = None) -> ProfilesRun:
     Returns:
         Versions written, row counts, and the input versions read (``identity_links``: the link revision).
     """
-    if (engine.name if engine is not None else home.settings.engine) == "spark":
-        raise ConfigurationError(
-            "画像任务暂不能在 Spark 引擎上运行（学生画像查询计划过大，学校画像结果耗尽驱动内存），请用 DuckDB 引擎运行"
-            "（EDUBRAIN_ENGINE=duckdb）",
-            "The profiles job does not run on the Spark engine yet (the student profile's plan is too large and the "
-            "school profile's result exhausts the driver's heap); run it on DuckDB (EDUBRAIN_ENGINE=duckdb)",
-            engine="spark",
-        )
     own = engine is None
     eng = engine or open_engine(home.settings)
     versions: dict[str, int] = {}
@@ -244,25 +233,20 @@ def run_profiles(home: Home, engine: LakeEngine | None = None) -> ProfilesRun:
 
         key = pseudonym_key(home.settings)
         names = home.catalog.dataset("student_profiles").field_names
-        years = _years(eng, tables)
         rows["student_profiles"] = 0
         counts: list[pl.DataFrame] = []
 
-        def students_by_year() -> Iterator[pa.Table]:
-            # One school year at a time, with the year before for the trends.
-            for year in years:
-                part = dict(tables)
-                for d in YEAR_FILTERED:
-                    t = tables[d]
-                    part[d] = t.filter(t["school_year"].isin([year - 1, year]))
-                expr = build_students(part)
-                frame = pl.from_arrow(eng.collect(expr.filter(expr["school_year"] == year)))
+        def student_chunks() -> Iterator[pa.Table]:
+            # Every school year in one query (a year's trends come from the year before in the same result),
+            # streamed out in chunks: the city's student profiles never sit in this process at once.
+            for chunk in eng.batches(build_students(tables)):
+                frame = pl.from_arrow(chunk)
                 assert isinstance(frame, pl.DataFrame)
                 rows["student_profiles"] += frame.height
                 counts.append(
                     frame.filter(pl.col("school_code").is_not_null())
                     .group_by("school_code", "school_year")
-                    .agg(students=pl.col("student_id").n_unique())
+                    .agg(students=pl.len().cast(pl.Int64))
                 )
                 yield (
                     frame.with_columns(
@@ -274,11 +258,13 @@ def run_profiles(home: Home, engine: LakeEngine | None = None) -> ProfilesRun:
                 )
 
         versions["student_profiles"] = write_derived(
-            home, "student_profiles", students_by_year(), job=JOB, inputs=lineage("student_profiles")
+            home, "student_profiles", student_chunks(), job=JOB, inputs=lineage("student_profiles")
         )
-        # The school profiles count the students of the rows just written (merges applied), not a second pass.
-        counted = pl.concat(counts) if counts else pl.from_arrow(COUNT_SCHEMA.empty_table())
-        assert isinstance(counted, pl.DataFrame)
+        # The school profiles count the students of the rows just written (merges applied), not a second pass:
+        # a (student, year) is one row, so the chunks' counts add up.
+        empty = pl.from_arrow(COUNT_SCHEMA.empty_table())
+        assert isinstance(empty, pl.DataFrame)
+        counted = pl.concat([empty, *counts]).group_by("school_code", "school_year").agg(pl.col("students").sum())
         count_table = eng.arrow(counted.to_arrow().select(COUNT_SCHEMA.names).cast(COUNT_SCHEMA))
         built = {"teacher_profiles": build_teachers(tables), "school_profiles": _schools(tables, count_table)}
         for dataset_id, expr in built.items():
@@ -289,16 +275,6 @@ def run_profiles(home: Home, engine: LakeEngine | None = None) -> ProfilesRun:
         if own:
             eng.close()
     return ProfilesRun(versions, rows, {**inputs, LINKS: revision})
-
-
-def _years(eng: LakeEngine, tables: Mapping[str, Table]) -> list[int]:
-    """Every school year of the student inputs, ascending."""
-    import ibis
-
-    parts = [tables[d].select(school_year=tables[d]["school_year"].cast("int64")) for d in YEAR_FILTERED]
-    union = ibis.union(*parts, distinct=True)
-    values = eng.collect(union).column("school_year").to_pylist()
-    return sorted(int(v) for v in values if v is not None)
 
 
 def computed_from(home: Home, dataset_id: str) -> dict[str, int | None] | None:

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 STUDENT_INPUTS: tuple[str, ...] = (
     "students",
     "exam_scores",
+    "fitness_tests",
     "fitness",
     "schools",
     "student_activities",
@@ -53,8 +54,20 @@ STUDENT_INPUTS: tuple[str, ...] = (
     "identity_links",
 )
 """Tables :func:`student_profiles_expr` reads; ``fitness`` is ``fitness_tests`` scored (``total_score``,
-``level``, ``status`` as :func:`edubrain.analytics.fitness.score_expr` gives them) and ``identity_links`` the
-link table."""
+``level``, ``status`` as :func:`edubrain.analytics.fitness.score_expr` gives them), read once for the totals (the
+raw ``fitness_tests`` give the rows and locations: the large scoring expression appears once in the plan, which
+Spark's optimiser needs), and ``identity_links`` the link table."""
+
+EVIDENCE = (
+    "students",
+    "exam_scores",
+    "fitness_tests",
+    "student_activities",
+    "student_awards",
+    "student_conduct",
+    "info_literacy",
+)
+"""The student-keyed inputs that make a (student, year) row exist."""
 
 ARTS = ("11", "12")
 PRACTICE = ("21", "22", "23", "24", "25")
@@ -104,24 +117,29 @@ def _exams(exams: Table, params: ScoreParameters) -> tuple[Table, Table]:
     e = exam_pct(exams)
     agg = e.group_by(*KEY).aggregate(
         exam_mean_pct=e["pct"].mean(),
-        exam_pass_share=ibis.ifelse(e["pct"] >= params.exam_pass_pct, 1.0, 0.0).mean(),
+        exam_pass_share=ibis.ifelse(e["pct"] >= params.exam_pass_pct, 1, 0).cast("float64").mean(),
     )
-    loc = last_rows(e, KEY, ["term", "exam_id", "subject", "source_id"]).select(
-        *KEY, e_school=e["school_code"], e_class=e["class_id"], e_grade=e["grade"]
-    )
-    return agg, loc
+    return agg, _exam_loc(e)
 
 
-def _fitness(fitness: Table) -> tuple[Table, Table]:
-    """Per student-year fitness total and level (the highest complete test), and its location."""
-    complete = fitness.filter(fitness["total_score"].notnull())
-    best = last_rows(complete, KEY, ["total_score", "level", "source_id"]).select(
+def _exam_loc(e: Table) -> Table:
+    """Per student-year school, class and grade of the year's last exam result (by term, exam id)."""
+    last = last_rows(e, KEY, ["term", "exam_id", "subject", "source_id"])
+    return last.select(*KEY, e_school=last["school_code"], e_class=last["class_id"], e_grade=last["grade"])
+
+
+def _fitness_best(scored: Table) -> Table:
+    """Per student-year fitness total and level: the highest complete test."""
+    complete = scored.filter(scored["total_score"].notnull())
+    return last_rows(complete, KEY, ["total_score", "level", "source_id"]).select(
         *KEY, fitness_total=complete["total_score"].cast("float64"), fitness_level=complete["level"]
     )
-    loc = last_rows(fitness, KEY, ["school_code", "class_id", "source_id"]).select(
-        *KEY, f_school=fitness["school_code"], f_class=fitness["class_id"], f_grade=fitness["grade"]
-    )
-    return best, loc
+
+
+def _fitness_loc(tests: Table) -> Table:
+    """Per student-year school, class and grade of the fitness tests (the greatest school code, class id)."""
+    last = last_rows(tests, KEY, ["school_code", "class_id", "source_id"])
+    return last.select(*KEY, f_school=last["school_code"], f_class=last["class_id"], f_grade=last["grade"])
 
 
 def _conduct(conduct: Table) -> Table:
@@ -186,6 +204,30 @@ def _spine(parts: Mapping[str, Table]) -> Table:
     return union.group_by(*KEY).aggregate(o_school=union["o_school"].min())
 
 
+def _located(t: Table) -> Table:
+    """``t`` with the year's ``school_code``, ``class_id`` and ``grade`` by the precedence of the module rules."""
+    roster, exam = t["r_school"].notnull(), t["e_school"].notnull()
+    return t.mutate(
+        school_code=t["r_school"].fill_null(t["e_school"]).fill_null(t["f_school"]).fill_null(t["o_school"]),
+        class_id=ibis.ifelse(roster, t["r_class"], ibis.ifelse(exam, t["e_class"], t["f_class"])),
+        grade=ibis.ifelse(roster, t["r_grade"], ibis.ifelse(exam, t["e_grade"], t["f_grade"])),
+    )
+
+
+def student_locations_expr(tables: Mapping[str, Table]) -> Table:
+    """Every student profile row's (``student_id``, ``school_code``, ``school_year``) without the indicators.
+
+    The same rows and schools as :func:`student_profiles_expr` (same rules), from the raw inputs only: the
+    school profiles count students with it.
+    """
+    links = tables["identity_links"]
+    src = {name: canonical(tables[name], links) for name in EVIDENCE}
+    locations = (_roster(src["students"]), _exam_loc(src["exam_scores"]), _fitness_loc(src["fitness_tests"]))
+    parts = [(part, KEY) for part in locations]
+    t = _located(attach_all(_spine(src), parts))
+    return t.select("student_id", "school_code", "school_year")
+
+
 def domain_scores(t: Table, params: ScoreParameters | None = None) -> dict[str, object]:
     """The five domain scores (0-100) as expressions over a table with the indicator columns.
 
@@ -228,46 +270,36 @@ def student_profiles_expr(tables: Mapping[str, Table], params: ScoreParameters |
     """
     p = params or score_parameters()
     links = tables["identity_links"]
-    src = {
-        name: canonical(tables[name], links)
-        for name in (
-            "students",
-            "exam_scores",
-            "fitness",
-            "student_activities",
-            "student_awards",
-            "student_conduct",
-            "info_literacy",
-        )
-    }
+    src = {name: canonical(tables[name], links) for name in EVIDENCE}
     exams, e_loc = _exams(src["exam_scores"], p)
-    fitness, f_loc = _fitness(src["fitness"])
-    conduct = _conduct(src["student_conduct"])
-    acts = _activities(src["student_activities"])
-    awards = _awards(src["student_awards"])
-    literacy = _literacy(src["info_literacy"])
-    roster = _roster(src["students"])
-    spine = _spine(src)
-
-    prev_exam = exams.select("student_id", school_year=exams["school_year"] + 1, p_exam=exams["exam_mean_pct"])
-    prev_fit = fitness.select("student_id", school_year=fitness["school_year"] + 1, p_fitness=fitness["fitness_total"])
+    fitness = _fitness_best(canonical(tables["fitness"], links))
     parts: list[tuple[Table, Sequence[str]]] = [
-        (part, KEY) for part in (roster, e_loc, f_loc, exams, fitness, conduct, acts, awards, literacy)
+        (part, KEY)
+        for part in (
+            _roster(src["students"]),
+            e_loc,
+            _fitness_loc(src["fitness_tests"]),
+            exams,
+            fitness,
+            _conduct(src["student_conduct"]),
+            _activities(src["student_activities"]),
+            _awards(src["student_awards"]),
+            _literacy(src["info_literacy"]),
+        )
     ]
-    parts += [(prev_exam, KEY), (prev_fit, KEY), (merged_counts(links), ("student_id",))]
-    t = attach_all(spine, parts)
-    school = t["r_school"].fill_null(t["e_school"]).fill_null(t["f_school"]).fill_null(t["o_school"])
+    parts.append((merged_counts(links), ("student_id",)))
+    t = _located(attach_all(_spine(src), parts))
+    # The previous school year's values: the row before in the student's years, when it is the year before.
+    window = ibis.window(group_by=t["student_id"], order_by=t["school_year"])
+    previous = t["school_year"].lag().over(window) == t["school_year"] - 1
     t = t.mutate(
-        school_code=school,
-        class_id=ibis.ifelse(
-            t["r_school"].notnull(), t["r_class"], ibis.ifelse(t["e_school"].notnull(), t["e_class"], t["f_class"])
-        ),
-        grade=ibis.ifelse(
-            t["r_school"].notnull(), t["r_grade"], ibis.ifelse(t["e_school"].notnull(), t["e_grade"], t["f_grade"])
-        ),
         records_merged=t["records_merged"].fill_null(0),
-        exam_trend=t["exam_mean_pct"] - t["p_exam"],
-        fitness_trend=t["fitness_total"] - t["p_fitness"],
+        exam_trend=ibis.ifelse(
+            previous, t["exam_mean_pct"] - t["exam_mean_pct"].lag().over(window), ibis.null("float64")
+        ),
+        fitness_trend=ibis.ifelse(
+            previous, t["fitness_total"] - t["fitness_total"].lag().over(window), ibis.null("float64")
+        ),
     )
     schools = tables["schools"]
     districts = schools.group_by("school_code").aggregate(district_code=schools["district_code"].min())

@@ -166,27 +166,32 @@ def city(home: Home, tmp_path: Path) -> Home:
     return home
 
 
-PROFILE_TESTS = ("profile", "identity")
-"""Test files whose names hold one of these run the ``profiles`` derivation after each exchange session."""
+GATED_DERIVATIONS: dict[str, tuple[str, ...]] = {
+    "profiles": ("profile", "identity"),
+    "monitoring": ("monitoring",),
+    "training": ("training",),
+    "facilities": ("facilit", "iot"),
+}
+"""Derivations that run after an exchange session only in test files whose names hold one of the words."""
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _profiles_derivation_only_where_tested() -> Iterator[None]:
-    """Run the ``profiles`` derivation after exchange sessions only in the tests about profiles and identities.
+def _gated_derivations_only_where_tested() -> Iterator[None]:
+    """Run each of :data:`GATED_DERIVATIONS` after exchange sessions only in the tests about it.
 
-    It recomputes three datasets from nine inputs after every session that changes one of them (seconds each on
-    a tiny city); the tests of everything else submit data hundreds of times and never read a profile. The
-    derivation itself, and its running after a session, are tested in the files this lets through.
+    Each recomputes derived datasets from many inputs after every session that changes one of them (seconds each
+    on a tiny city); the tests of everything else submit data hundreds of times and never read them. Each
+    derivation, and its running after a session, is tested in the files this lets through.
     """
     from edubrain.exchange import derive
 
     every = derive._points
 
     def points() -> list:  # type: ignore[type-arg]
-        current = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[0]
-        if any(word in Path(current).name for word in PROFILE_TESTS):
-            return every()
-        return [p for p in every() if p.name != "profiles"]
+        name = Path(os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[0]).name
+        return [
+            p for p in every() if p.name not in GATED_DERIVATIONS or any(w in name for w in GATED_DERIVATIONS[p.name])
+        ]
 
     patch = pytest.MonkeyPatch()
     patch.setattr(derive, "_points", points)

@@ -195,3 +195,58 @@ def test_score_distributions_summarise_without_rows_of_persons(pcity: ProfileCit
     assert "student_pseudonym" not in found.columns
     with pytest.raises(AccessDenied):  # grouping by a person's pseudonym would hand out rows of persons
         score_distributions(pcity.home, district, "student_profiles", ["domain_moral"], ["student_pseudonym"])
+
+
+def test_evidence_reads_one_page_of_rows_and_counts_them_all(pcity: ProfileCity) -> None:
+    def page(offset: int) -> list[object]:
+        found = evidence(
+            pcity.home, ADMIN, "student", pcity.p(pcity.ids[0]), "arts_hours", YEAR, purpose="teaching",
+            limit=1, offset=offset,
+        )  # fmt: skip
+        assert found.total == 2 and found.value == 5.5
+        return [r.values["record_id"] for r in found.rows]
+
+    assert page(0) == ["A1"] and page(1) == ["A2"] and page(2) == []  # in key order, as the unpaged read
+    whole = evidence(pcity.home, ADMIN, "student", pcity.p(pcity.ids[0]), "arts_hours", YEAR, purpose="teaching")
+    assert [r.values["record_id"] for r in whole.rows] == ["A1", "A2"] and whole.total == 2
+
+
+def test_a_profile_opened_again_is_served_from_the_kept_page_and_audited_again(pcity: ProfileCity) -> None:
+    from edubrain.store.snapshots import snapshots
+
+    who = principal("school_admin", SCHOOL, "school", pid="kept-admin")
+    first = student_profile(pcity.home, who, pcity.p(pcity.ids[0]), purpose="teaching")
+    hits = snapshots(pcity.home.lake).hits
+    again = student_profile(pcity.home, who, pcity.p(pcity.ids[0]), purpose="teaching")
+    assert again == first
+    assert snapshots(pcity.home.lake).hits >= hits + 2  # the profile rows and the status changes: no lake query
+    assert [e["detail"]["kind"] for e in _events(pcity, "kept-admin")] == ["student", "student"]  # type: ignore[index]
+    with session_scope(pcity.home.engine) as session:  # every read of the pupil's rows is audited, kept or not
+        reads = [e.dataset for e in list_events(session, actor="kept-admin", action="read_unmasked")]
+    assert reads.count("student_profiles") == 2 and reads.count("student_status_changes") == 2
+
+
+def test_a_merged_pupil_resolves_to_its_whole_group_by_either_pseudonym(pcity: ProfileCity) -> None:
+    from edubrain.governance import identity_links
+    from edubrain.governance.models import IdentityMerge
+    from edubrain.profiles._common import resolve_student
+
+    old, canonical = pcity.ids[3], pcity.ids[2]
+    with session_scope(pcity.home.engine) as session:
+        session.add(IdentityMerge(student_id=old, canonical_id=canonical, merged_by="test", reason="重复注册"))
+    try:
+        for asked, first in ((old, old), (canonical, canonical)):
+            found = resolve_student(pcity.home, ADMIN, pcity.p(asked), "teaching")
+            assert found.student_id == first
+            assert (
+                list(found.ids)
+                == identity_links.linked_ids(pcity.home, first)
+                == [first, *({old, canonical} - {first})]
+            )
+            assert list(found.pseudonyms) == [pcity.p(i) for i in found.ids]
+            assert set(found.roster.get_column("student_id").to_list()) == {old, canonical}
+    finally:
+        with session_scope(pcity.home.engine) as session:
+            row = session.query(IdentityMerge).filter(IdentityMerge.student_id == old).one()
+            row.undone_at, row.undone_by = row.merged_at, "test"
+    assert resolve_student(pcity.home, ADMIN, pcity.p(old), "teaching").ids == (old,)

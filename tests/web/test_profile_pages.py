@@ -236,9 +236,14 @@ def test_profile_pages_school_and_teacher_profiles_link_every_value(
     for indicator, year, value, linked in cells:
         expected = by_year[year][defs[indicator].column]
         assert value == ("" if expected is None else str(expected)), (indicator, year)
-        assert linked == (expected is not None and defs[indicator].evidence is not None), (indicator, year)
+        assert linked == (expected is not None and defs[indicator].has_evidence), (indicator, year)
+    assert "school_batches" in {i for i, _, _, linked in cells if linked}  # from the submission batches
     for link in set(evidence_links(school.text)):
-        assert client.get(link).status_code == 200, link
+        shown = client.get(link)
+        assert shown.status_code == 200, link
+        indicator, year = re.search(r"/evidence/([a-z_]+)\?year=(\d+)", link).groups()  # type: ignore[union-attr]
+        value = html.unescape(re.search(r'id="evidence-value" data-value="([^"]*)"', shown.text).group(1))  # type: ignore[union-attr]
+        assert value == str(by_year[int(year)][defs[indicator].column]), link  # the page shows the lake's value
     teacher = re.search(r'href="(/profiles/teachers/[^"]+)"', school.text)
     assert teacher, "the school profile lists its teachers"
     page = client.get(teacher.group(1))
@@ -259,3 +264,39 @@ def test_profile_pages_english_pdf_and_no_raw_json(demo: dict[str, TestClient], 
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert demo["school_admin"].get(f"/profiles/students/{pcity.pupil}/record.pdf").status_code == 403
+
+
+def row_keys_shown(page: str) -> list[str]:
+    """The ``data-row`` keys of the evidence rows of a page, in order."""
+    body = re.search(r'<table class="grid" id="evidence-rows">(.*?)</table>', page, re.S)
+    return re.findall(r'<tr data-row="([^"]*)"', body.group(1)) if body else []
+
+
+def test_profile_pages_evidence_shows_its_rows_a_page_at_a_time(
+    demo: dict[str, TestClient], pcity: ProfileWeb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from edubrain.web import pages_profiles
+
+    client = demo["district_admin"]
+    school = client.get(f"/profiles/schools/{pcity.school}?lang=zh").text
+    totals = {}
+    for link in sorted(set(evidence_links(school))):
+        found = re.search(r"来源数据行（共 (\d+) 行）", client.get(link).text)
+        if found:
+            totals[link] = int(found.group(1))
+    link, total = max(totals.items(), key=lambda item: item[1])
+    assert total > 6, totals  # a school's value resting on many rows
+    monkeypatch.setattr(pages_profiles, "EVIDENCE_PAGE_ROWS", 6)
+    first_six = row_keys_shown(client.get(link).text)
+    monkeypatch.setattr(pages_profiles, "EVIDENCE_PAGE_ROWS", 3)
+    one = client.get(link).text
+    assert len(row_keys_shown(one)) == 3 and f"来源数据行（共 {total} 行）" in one  # the count is of every row
+    pages = -(-total // 3)
+    assert f"第 1 / {pages} 页" in one and 'rel="prev"' not in one
+    following = html.unescape(re.search(r'<a href="([^"]+)" rel="next"', one).group(1))  # type: ignore[union-attr]
+    year = re.search(r"year=(\d+)", link).group(1)  # type: ignore[union-attr]
+    assert "page_no=2" in following and f"year={year}" in following
+    two = client.get(following).text
+    assert row_keys_shown(one) + row_keys_shown(two) == first_six  # consecutive pages, in the same order
+    last = client.get(f"{link}&page_no={pages}").text
+    assert len(row_keys_shown(last)) == total - 3 * (pages - 1) and 'rel="next"' not in last

@@ -154,16 +154,21 @@ def score_distributions(
         f"from summarised where ({' or '.join(predicates)}) {where}"
         + (f" group by {groups} order by {groups}" if by else "")
     )
-    con = connection()
-    try:
-        register_view(con, "summarised", dataset, snap.files)
-        frame = pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
-    except Exception:
-        drop_connection()
-        raise
-    assert isinstance(frame, pl.DataFrame)
-    small = (pl.col(ROWS) > 0) & (pl.col(ROWS) < k) if k > 1 else pl.lit(False)
-    hidden = [c for c in frame.columns if c == ROWS or "__" in c]
-    frame = frame.with_columns(pl.when(small).then(pl.lit("small_cell")).otherwise(None).alias(SUPPRESSED))
-    frame = frame.with_columns([pl.when(small).then(None).otherwise(pl.col(c)).alias(c) for c in hidden])
-    return Distributions(frame, snap.version, k)
+
+    def compute() -> pl.DataFrame:
+        con = connection()
+        try:
+            register_view(con, "summarised", dataset, snap.files)
+            frame = pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
+        except Exception:
+            drop_connection()
+            raise
+        assert isinstance(frame, pl.DataFrame)
+        small = (pl.col(ROWS) > 0) & (pl.col(ROWS) < k) if k > 1 else pl.lit(False)
+        hidden = [c for c in frame.columns if c == ROWS or "__" in c]
+        frame = frame.with_columns(pl.when(small).then(pl.lit("small_cell")).otherwise(None).alias(SUPPRESSED))
+        return frame.with_columns([pl.when(small).then(None).otherwise(pl.col(c)).alias(c) for c in hidden])
+
+    # statistics only (small cells suppressed), the same for every reader of the same scope: kept per table version
+    key = ("distributions", snap.version, sql, tuple(map(str, params)), k)
+    return Distributions(snapshots(home.lake).memo((dataset.id,), key, compute), snap.version, k)

@@ -15,10 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from edubrain.governance.scope import Scope
 from edubrain.home import Home
 from edubrain.store.lineage import derived_lineage
+from edubrain.store.snapshots import snapshots
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def input_versions(home: Home, dataset_id: str, version: int | None) -> dict[str
     """
     if version is None:
         return {}
-    found = derived_lineage(home.lake, dataset_id)
+    found = snapshots(home.lake).memo((dataset_id,), ("lineage",), lambda: derived_lineage(home.lake, dataset_id))
     made = [v for v in found if v <= version]
     return dict(found[max(made)].inputs) if made else {}
 
@@ -64,9 +66,10 @@ def batch_provenance(home: Home, scope: Scope, dataset_id: str, batch_ids: Itera
     if codes is not None and not codes:
         return {}
     found: dict[str, BatchProvenance] = {}
-    for commit in home.lake.history(dataset_id):
+    by_batch = _commits_by_batch(home, dataset_id)
+    for commit in (c for b in sorted(wanted) for c in by_batch.get(b, ())):
         batch = commit.get("edubrain.batch_id")
-        if batch not in wanted or batch in found:
+        if batch in found:
             continue
         org = commit.get("edubrain.org")
         if org is not None and not scope.sees_org(str(org)):
@@ -76,3 +79,21 @@ def batch_provenance(home: Home, scope: Scope, dataset_id: str, batch_ids: Itera
             str(batch), int(commit["version"]), None if org is None else str(org), stamp
         )
     return found
+
+
+def _commits_by_batch(home: Home, dataset_id: str) -> dict[str, list[dict[str, Any]]]:
+    """The commit entries of the table by batch id, newest first, kept while its Delta log is unchanged.
+
+    Reading the log (``Lake.history``) costs tens of milliseconds on a table of many batches; an evidence page
+    asks for a few batches of it, so the index is built once per log state (a commit changes the state).
+    """
+
+    def build() -> dict[str, list[dict[str, Any]]]:
+        index: dict[str, list[dict[str, Any]]] = {}
+        for commit in home.lake.history(dataset_id):
+            batch = commit.get("edubrain.batch_id")
+            if batch is not None:
+                index.setdefault(str(batch), []).append(commit)
+        return index
+
+    return snapshots(home.lake).memo((dataset_id,), ("commits_by_batch",), build)

@@ -16,7 +16,7 @@ from edubrain.governance import identity_links, policy
 from edubrain.governance.identity import Principal
 from edubrain.governance.masking import mask_column
 from edubrain.governance.pseudonyms import PSEUDONYM_PATTERN, pseudonym_key, pseudonymise
-from edubrain.governance.readpath import ROW_KEY, ReadResult, grant_rank, level_rank, read_dataset
+from edubrain.governance.readpath import KEPT_PAGE_ROWS, ROW_KEY, ReadResult, grant_rank, level_rank, read_dataset
 from edubrain.governance.scope import AccessDenied, Scope
 from edubrain.home import Home
 from edubrain.profiles.models import EvidenceRef, IndicatorValue, ProfileKind, Scalar, Source
@@ -188,20 +188,31 @@ def resolve_student(home: Home, principal: Principal, pseudonym: str, purpose: s
     ids = ids.join(links, on="student_id", how="left").with_columns(
         pl.col("canonical_id").fill_null(pl.col("student_id"))
     )
-    ids = ids.with_columns(
-        pseudonymise(ids.get_column("student_id"), "student", key).alias("own_p"),
-        pseudonymise(ids.get_column("canonical_id"), "student", key).alias("canonical_p"),
-    )
+    every = pl.concat([ids.get_column("student_id"), ids.get_column("canonical_id")]).unique()  # one HMAC each
+    named = pl.DataFrame({"id": every, "p": pseudonymise(every, "student", key)})
+    ids = ids.join(named.rename({"id": "student_id", "p": "own_p"}), on="student_id", how="left")
+    ids = ids.join(named.rename({"id": "canonical_id", "p": "canonical_p"}), on="canonical_id", how="left")
     found = ids.filter((pl.col("own_p") == text) | (pl.col("canonical_p") == text)).sort("student_id")
     if found.is_empty():
         raise no_such("student", pseudonym)
     exact = found.filter(pl.col("own_p") == text)
     student_id = str((exact if exact.height else found).get_column("student_id")[0])
-    group = identity_links.linked_ids(home, student_id)
+    group = _group(links, student_id)
     pseudonyms = pseudonymise(pl.Series(group, dtype=pl.String), "student", key).to_list()
     mine = roster.filter(pl.col("student_id").cast(pl.String).is_in(group))
     own = Scope.of(home, reader).own_records_only()
     return ResolvedStudent(reader, purpose, text, student_id, tuple(group), tuple(pseudonyms), mine, read.version, own)
+
+
+def _group(links: pl.DataFrame, student_id: str) -> list[str]:
+    """The numbers of ``student_id``'s merged group in ``links`` (:func:`identity_links.linked_ids`, same order).
+
+    Taken from the links already read, so the group is of the same link state as the resolution.
+    """
+    rooted = links.filter(pl.col("student_id") == student_id).get_column("canonical_id")
+    root = str(rooted[0]) if rooted.len() else student_id
+    members = links.filter(pl.col("canonical_id") == root).get_column("student_id").cast(pl.String).to_list()
+    return [student_id, *sorted(({root} | set(members)) - {student_id})]
 
 
 def _frame(table: pa.Table) -> pl.DataFrame:
@@ -213,6 +224,32 @@ def _frame(table: pa.Table) -> pl.DataFrame:
 def frame_of(result: ReadResult) -> pl.DataFrame:
     """The rows of a read as a polars frame."""
     return _frame(result.table)
+
+
+def subject_read(
+    home: Home,
+    principal: Principal,
+    dataset_id: str,
+    filters: dict[str, Any],
+    *,
+    purpose: str | None = None,
+    sort: Sequence[str] | None = None,
+    row_key: bool = False,
+) -> ReadResult:
+    """The rows of one subject (its profile years, status changes, assignments), read through the read path.
+
+    A subject has a handful of rows, so they are read as one page of at most
+    :data:`~edubrain.governance.readpath.KEPT_PAGE_ROWS`: the read path keeps
+    such a page per table version (before masking; every read is still scoped,
+    masked and audited), and the same profile opened again, or its evidence
+    and the way back, costs no lake query. More rows than that are read in full.
+    """
+    read = read_dataset(
+        home, principal, dataset_id, filters=filters, sort=sort, limit=KEPT_PAGE_ROWS, purpose=purpose, row_key=row_key
+    )
+    if read.total > read.table.num_rows:
+        read = read_dataset(home, principal, dataset_id, filters=filters, sort=sort, purpose=purpose, row_key=row_key)
+    return read
 
 
 def scalar(value: Any) -> Scalar:

@@ -376,6 +376,11 @@ class Evidence:
         masked: Fields shown masked or withheld.
         purpose: The purpose of the read.
         more: Further evidence: the other datasets of a composite value, rows joined through ``via``.
+        store: ``lake`` (rows of lake datasets) or ``operational`` (the submission batches of the operational
+            database behind a school's submission values: ``dataset`` is then ``submission_batches`` or, per
+            dataset submitted, ``submission_timeliness``, and ``version`` is None).
+        computed_at: For ``operational`` evidence, when the profile was computed (ISO 8601, UTC): batches
+            finished later are not in the value, and timeliness is measured on that day at the latest.
     """
 
     kind: ProfileKind
@@ -392,6 +397,8 @@ class Evidence:
     masked: tuple[str, ...] = ()
     purpose: str | None = None
     more: tuple[EvidenceSet, ...] = ()
+    store: Literal["lake", "operational"] = "lake"
+    computed_at: str | None = None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from edubrain.profiles._common import (
     indicators,
     no_such,
     scalar,
+    subject_read,
 )
 from edubrain.profiles.models import (
     Assignment,
@@ -79,15 +80,13 @@ def teacher_profile(home: Home, principal: Principal, teacher_id: str, *, purpos
         AccessDenied: the teacher is unknown or outside the scope (same message), or the reader may not read
             teacher profiles at all.
     """
-    read = read_dataset(
-        home, principal, "teacher_profiles", filters={"teacher_id": teacher_id}, purpose=purpose, row_key=True
-    )
+    read = subject_read(home, principal, "teacher_profiles", {"teacher_id": teacher_id}, purpose=purpose, row_key=True)
     if read.table.num_rows == 0:
         raise no_such("teacher", teacher_id)
     years = _years(home, "teacher", "teacher_profiles", read)
     name, masked = None, set(hidden_fields(read))
     try:
-        roster = read_dataset(home, principal, "teachers", filters={"teacher_id": teacher_id}, purpose=purpose)
+        roster = subject_read(home, principal, "teachers", {"teacher_id": teacher_id}, purpose=purpose)
         if roster.table.num_rows:
             name = frame_of(roster).to_dicts()[0].get("name")
             masked |= {f"teachers.{n}" for n in hidden_fields(roster) if n == "name"}
@@ -95,11 +94,11 @@ def teacher_profile(home: Home, principal: Principal, teacher_id: str, *, purpos
         masked.add("teachers.name")
     assignments: tuple[Assignment, ...] = ()
     try:
-        taught = read_dataset(
+        taught = subject_read(
             home,
             principal,
             "teacher_assignments",
-            filters={"teacher_id": teacher_id},
+            {"teacher_id": teacher_id},
             sort=["-school_year", "class_id", "subject"],
             purpose=purpose,
             row_key=True,
@@ -139,7 +138,7 @@ def school_profile(home: Home, principal: Principal, school_code: str) -> School
         AccessDenied: the school is unknown or outside the scope (same message), or the reader may not read
             school profiles at all (the public, teachers' class grants, students and parents).
     """
-    read = read_dataset(home, principal, "school_profiles", filters={"school_code": school_code}, row_key=True)
+    read = subject_read(home, principal, "school_profiles", {"school_code": school_code}, row_key=True)
     if read.table.num_rows == 0:
         raise no_such("school", school_code)
     years = _years(home, "school", "school_profiles", read)

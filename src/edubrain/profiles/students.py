@@ -34,6 +34,7 @@ from edubrain.profiles._common import (
     resolve_student,
     scalar,
     sex_name,
+    subject_read,
 )
 from edubrain.profiles.models import (
     DomainScore,
@@ -124,7 +125,7 @@ def profile_rows(home: Home, found: ResolvedStudent, school_year: int | None = N
     filters: dict[str, Any] = {"student_pseudonym": list(found.pseudonyms)}
     if school_year is not None:
         filters["school_year"] = school_year
-    return read_dataset(home, found.reader, "student_profiles", filters=filters, purpose=found.purpose, row_key=True)
+    return subject_read(home, found.reader, "student_profiles", filters, purpose=found.purpose, row_key=True)
 
 
 def _identity(home: Home, found: ResolvedStudent, lang: str) -> Identity:
@@ -159,11 +160,11 @@ def _timeline(
     home: Home, found: ResolvedStudent, years: pl.DataFrame | None, version: int | None, lang: str
 ) -> tuple[TimelineEvent, ...]:
     """Status changes of every number of the group, and the profile years, in date order."""
-    changes = read_dataset(
+    changes = subject_read(
         home,
         found.reader,
         "student_status_changes",
-        filters={"student_id": list(found.ids)},
+        {"student_id": list(found.ids)},
         purpose=found.purpose,
         row_key=True,
     )

@@ -30,6 +30,7 @@ from fastapi.responses import Response
 from edubrain.analytics.profiles.definitions import IndicatorDef, load_indicators
 from edubrain.errors import EduBrainError
 from edubrain.governance import policy
+from edubrain.governance.readpath import KEPT_PAGE_ROWS
 from edubrain.governance.scope import AccessDenied, Scope
 from edubrain.profiles import (
     IndicatorValue,
@@ -46,6 +47,7 @@ from edubrain.web.labels import school_names
 from edubrain.web.messages import pick, t
 from edubrain.web.navigation import may_view_profiles, profile_mode
 from edubrain.web.pages_data import page_cache
+from edubrain.web.profiles_batches import batch_evidence_context
 from edubrain.web.render import NotFound, Page, indicator_cache, open_page
 
 router = APIRouter(include_in_schema=False)
@@ -61,6 +63,8 @@ TEACHER_SECTIONS = ("teaching", "training", "portfolio")
 SCHOOL_SECTIONS = ("scale", "places", "quality", "ict", "submission")
 KINDS = {"students": "student", "teachers": "teacher", "schools": "school"}
 """Path segment -> profile kind."""
+EVIDENCE_PAGE_ROWS = KEPT_PAGE_ROWS
+"""Evidence rows shown per page (a page of this size is kept by the read path per table version)."""
 TEACHER_LIST_LIMIT = 300
 """Teachers listed on a school's profile at most."""
 
@@ -150,9 +154,7 @@ def _matrix(
                 found = by_id[d.id].get(year)
                 cell = _cell(home, found, lang) if found else {"missing": True, "text": "–", "masked": False}
                 cell["year"] = year
-                cell["linked"] = (
-                    found is not None and d.evidence is not None and not cell["missing"] and not found.masked
-                )
+                cell["linked"] = found is not None and d.has_evidence and not cell["missing"] and not found.masked
                 cells.append(cell)
             rows.append({"id": d.id, "title": pick(lang, d.title_zh, d.title_en), "unit": d.unit, "cells": cells})
         if rows:
@@ -171,7 +173,9 @@ def _methods(home: Any, profile: str, groups: tuple[str, ...], lang: str) -> lis
                     "id": d.id,
                     "title": pick(lang, d.title_zh, d.title_en),
                     "method": pick(lang, d.method_zh, d.method_en),
-                    "source": _dataset_title(home, d.evidence.dataset, lang) if d.evidence else None,
+                    "source": _dataset_title(home, d.evidence.dataset, lang)
+                    if d.evidence
+                    else (t("ev_batches_source", lang) if d.batch_evidence else None),
                 }
                 for d in defs
                 if d.domain == group
@@ -431,9 +435,12 @@ def _domain_rows(current: Any, previous: Any, lang: str) -> list[dict[str, Any]]
 
 @router.get("/profiles/{kinds}/{subject}/evidence/{indicator}")
 def evidence_page(
-    request: Request, kinds: str, subject: str, indicator: str, year: int, purpose: str | None = None
+    request: Request, kinds: str, subject: str, indicator: str, year: int, purpose: str | None = None, page_no: int = 1
 ) -> Response:
-    """数据来源: the rows one profile value was computed from, with their batch, school and time, and the method."""
+    """数据来源: the rows one profile value was computed from, with their batch, school and time, and the method.
+
+    The rows are shown :data:`EVIDENCE_PAGE_ROWS` at a time (a school's value may rest on thousands of rows).
+    """
     page = open_page(request)
     if page.web.principal is None:
         return page.login_redirect()
@@ -444,9 +451,21 @@ def evidence_page(
         return _refused(page)
     purpose = _purpose(purpose)
     try:
-        found = evidence(page.home, page.principal, kind, subject, indicator, year, purpose=purpose)  # type: ignore[arg-type]
+        found = evidence(
+            page.home, page.principal, kind, subject, indicator, year, purpose=purpose,  # type: ignore[arg-type]
+            limit=EVIDENCE_PAGE_ROWS, offset=(max(page_no, 1) - 1) * EVIDENCE_PAGE_ROWS,
+        )  # fmt: skip
     except EduBrainError as exc:
         return page.error(exc)
+    info = found.indicator
+    back = f"/profiles/{kinds}/{subject}" + _query(year=year, purpose=purpose)
+    if found.store == "operational":  # a school's submission values: the batches of the operational database
+        return page.render(
+            "profiles_evidence_batches.html", ev=found, title=pick(page.lang, info.title_zh, info.title_en),
+            method=pick(page.lang, info.method_zh, info.method_en), back=back,
+            value=show_value(page.home, info.column, found.value, info.unit, page.lang),
+            **batch_evidence_context(page, found),
+        )  # fmt: skip
     dataset = page.home.catalog.dataset(found.dataset)
     definition = _definitions(kind)[found.indicator.id]
     subject_field = definition.evidence.subject_field if definition.evidence else ""
@@ -468,8 +487,6 @@ def evidence_page(
         }
         for r in found.rows
     ]
-    info = found.indicator
-    back = f"/profiles/{kinds}/{subject}" + _query(year=year, purpose=purpose)
     return page.render(
         "profiles_evidence.html",
         ev=found,
@@ -481,7 +498,18 @@ def evidence_page(
         back=back,
         filters=_filters(page, dataset, found.filters, subject_field),
         purpose_title=dict(_purposes(page.lang)).get(purpose or "", purpose or ""),
+        pager=_pager(request.url.path, year, purpose, max(page_no, 1), found.total),
     )
+
+
+def _pager(path: str, year: int, purpose: str | None, page_no: int, total: int) -> dict[str, Any]:
+    """The evidence page's place among the pages of its rows, with links to the previous and the next."""
+    pages = max(1, -(-total // EVIDENCE_PAGE_ROWS))
+
+    def link(n: int) -> str | None:
+        return path + _query(year=year, purpose=purpose, page_no=n) if 1 <= n <= pages and n != page_no else None
+
+    return {"page_no": page_no, "pages": pages, "total": total, "prev": link(page_no - 1), "next": link(page_no + 1)}
 
 
 def _evidence_value(page: Page, dataset: Any, name: str, value: object) -> str:
@@ -623,14 +651,22 @@ def school_page(request: Request, school_code: str) -> Response:
 
 
 def _teachers(page: Page, school_code: str) -> list[dict[str, str]]:
-    """The school's teachers the reader may see (links to their profiles); none when it reads no roster."""
+    """The school's teachers the reader may see (links to their profiles); none when it reads no roster.
+
+    Read in pages of :data:`~edubrain.governance.readpath.KEPT_PAGE_ROWS`, which the read path keeps per table
+    version (a school's list is the same for everyone of its scope; each read is still masked and audited).
+    """
+    rows: list[dict[str, Any]] = []
     try:
-        found = page_cache(page.request).read(
-            page.home, page.principal, "teachers", {"school_code": school_code}, TEACHER_LIST_LIMIT, 0
-        )
+        while len(rows) < TEACHER_LIST_LIMIT:
+            found = page_cache(page.request).read(
+                page.home, page.principal, "teachers", {"school_code": school_code}, KEPT_PAGE_ROWS, len(rows)
+            )
+            rows += found.table.to_pylist()
+            if found.table.num_rows < KEPT_PAGE_ROWS or len(rows) >= found.total:
+                break
     except EduBrainError:
         return []
-    rows = found.table.to_pylist()
     return [{"id": str(r["teacher_id"]), "name": str(r.get("name") or "")} for r in rows if r.get("teacher_id")]
 
 

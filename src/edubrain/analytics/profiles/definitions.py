@@ -23,6 +23,10 @@ from edubrain.errors import CatalogError
 
 Profile = Literal["student", "teacher", "school"]
 PROFILES: tuple[str, ...] = ("student", "teacher", "school")
+BatchEvidence = Literal["year", "timeliness"]
+"""Evidence from the operational database's submission batches: the school's batches of the year (``year``), or
+also, per dataset, the last committed batch by the year's end (``timeliness``)."""
+BATCH_EVIDENCE: tuple[str, ...] = ("year", "timeliness")
 FILE = "profile_indicators.yaml"
 
 
@@ -84,6 +88,8 @@ class IndicatorDef:
         method_zh, method_en: How the value is computed, in words.
         evidence: The rows it is computed from, or ``None`` when they are not lake rows (submission batches).
         also: Further evidence of a composite value (a domain score).
+        batch_evidence: For a value computed from the submission batches of the operational database (``evidence``
+            is ``None``), which of their rows are its evidence (:data:`BatchEvidence`); else ``None``.
     """
 
     id: str
@@ -97,6 +103,12 @@ class IndicatorDef:
     method_en: str
     evidence: Evidence | None
     also: tuple[Evidence, ...] = ()
+    batch_evidence: BatchEvidence | None = None
+
+    @property
+    def has_evidence(self) -> bool:
+        """Whether the value links to evidence rows (lake rows, or submission batches)."""
+        return self.evidence is not None or self.batch_evidence is not None
 
     @property
     def dataset_id(self) -> str:
@@ -170,6 +182,12 @@ def _load() -> tuple[tuple[IndicatorDef, ...], ScoreParameters]:
                 f"{FILE}：指标 {ident} 的 profile 须为 student、teacher 或 school",
                 f"{FILE}: the profile of indicator {ident} must be student, teacher or school",
             )
+        batches = item.get("evidence_batches")
+        if batches is not None and (batches not in BATCH_EVIDENCE or item.get("evidence") is not None):
+            raise CatalogError(
+                f"{FILE}：指标 {ident} 的 evidence_batches 须为 year 或 timeliness，且 evidence 须为 null",
+                f"{FILE}: evidence_batches of indicator {ident} must be year or timeliness, with evidence null",
+            )
         out.append(
             IndicatorDef(
                 id=ident,
@@ -183,6 +201,7 @@ def _load() -> tuple[tuple[IndicatorDef, ...], ScoreParameters]:
                 method_en=str(item["method_en"]).strip(),
                 evidence=None if item.get("evidence") is None else _evidence(item["evidence"], ident),
                 also=tuple(_evidence(e, ident) for e in item.get("also") or ()),
+                batch_evidence=batches,
             )
         )
     raw = dict(spec["parameters"])

@@ -84,6 +84,65 @@ def school_year_of(column: pl.Expr) -> pl.Expr:
     return pl.when(column.dt.month() >= 9).then(column.dt.year()).otherwise(column.dt.year() - 1).cast(pl.Int64)
 
 
+COMMITTED = ("committed", "unchanged")
+"""Batch statuses that count as a successful submission for timeliness."""
+TIMELINESS_SCHEMA = pa.schema(
+    [
+        pa.field("dataset", pa.string()),
+        pa.field("update_frequency", pa.string()),
+        pa.field("max_days", pa.int64()),
+        pa.field("last_batch_id", pa.string()),
+        pa.field("last_committed", pa.date32()),
+        pa.field("as_of", pa.date32()),
+        pa.field("days_since", pa.int64()),
+        pa.field("up_to_date", pa.bool_()),
+    ]
+)
+"""One row per dataset of a school's timeliness in one year (:func:`timeliness`)."""
+
+
+def _counted(batches: pl.DataFrame) -> pl.DataFrame:
+    """The batches the submission statistics count (not pending), with their ``school_year`` and ``day``."""
+    return batches.filter(pl.col("status") != "pending").with_columns(
+        school_year=school_year_of(pl.col("created_at")), day=pl.col("created_at").dt.date()
+    )
+
+
+def _year_end(school_year: pl.Expr, today: dt.date) -> pl.Expr:
+    """The day timeliness is measured on: 31 August ending the school year, or ``today`` if earlier."""
+    return pl.min_horizontal(pl.date(school_year + 1, 8, 31), pl.lit(today))
+
+
+def _last_commits(frame: pl.DataFrame, frequencies: Mapping[str, str], ends: pl.DataFrame) -> pl.DataFrame:
+    """Per (``org_code``, ``school_year``, ``dataset``) of ``ends``: the last commit on or before ``as_of``.
+
+    ``frame`` is :func:`_counted` batches; ``ends`` has ``org_code``, ``school_year`` and ``as_of``. Only datasets
+    whose ``update_frequency`` is in :data:`FREQUENCY_DAYS` count. Adds ``last`` (the day), ``max_days``,
+    ``days_since``, ``fresh`` (within the frequency) and, when ``frame`` has ``batch_id``, ``last_batch_id``.
+    """
+    days = pl.DataFrame(
+        {"dataset": list(frequencies), "max_days": [FREQUENCY_DAYS.get(f) for f in frequencies.values()]},
+        schema={"dataset": pl.String, "max_days": pl.Int64},
+    ).drop_nulls()
+    ids = ["batch_id"] if "batch_id" in frame.columns else []
+    commits = frame.filter(pl.col("status").is_in(COMMITTED)).join(days, on="dataset")
+    commits = commits.select("org_code", "dataset", "day", "created_at", "max_days", *ids)
+    last_id = [pl.col("batch_id").sort_by("created_at").last().alias("last_batch_id")] if ids else []
+    return (
+        ends.join(commits, on="org_code")
+        .filter(pl.col("day") <= pl.col("as_of"))
+        .group_by("org_code", "school_year", "dataset")
+        .agg(
+            pl.col("day").max().alias("last"),
+            pl.col("max_days").first(),
+            pl.col("as_of").first(),
+            *last_id,
+        )
+        .with_columns(days_since=(pl.col("as_of") - pl.col("last")).dt.total_days().cast(pl.Int64))
+        .with_columns(fresh=pl.col("days_since") <= pl.col("max_days"))
+    )
+
+
 def submission_stats(
     batches: pl.DataFrame, frequencies: Mapping[str, str], schools: list[str], today: dt.date
 ) -> pa.Table:
@@ -101,11 +160,10 @@ def submission_stats(
         :data:`SUBMISSION_SCHEMA`: per school and school year with batches, the batch count, accepted rows /
         rows read (null when none was read), and the share of the school's committed datasets (as of 31 August
         ending that year, or ``today`` if earlier) whose last commit is within its update frequency (null when
-        nothing was committed by then).
+        nothing was committed by then). :func:`year_batches` and :func:`timeliness` give the rows behind one
+        school's values of one year.
     """
-    frame = batches.filter(pl.col("status") != "pending", pl.col("org_code").is_in(schools)).with_columns(
-        school_year=school_year_of(pl.col("created_at")), day=pl.col("created_at").dt.date()
-    )
+    frame = _counted(batches.filter(pl.col("org_code").is_in(schools)))
     if frame.is_empty():
         return SUBMISSION_SCHEMA.empty_table()
     per_year = frame.group_by("org_code", "school_year").agg(
@@ -119,25 +177,57 @@ def submission_stats(
         .otherwise(None)
         .cast(pl.Float64)
     )
-    days = pl.DataFrame(
-        {"dataset": list(frequencies), "max_days": [FREQUENCY_DAYS.get(f) for f in frequencies.values()]},
-        schema={"dataset": pl.String, "max_days": pl.Int64},
-    ).drop_nulls()
-    commits = frame.filter(pl.col("status").is_in(["committed", "unchanged"])).join(days, on="dataset")
-    ends = per_year.select("org_code", "school_year").with_columns(
-        as_of=pl.min_horizontal(pl.date(pl.col("school_year") + 1, 8, 31), pl.lit(today))
-    )
+    ends = per_year.select("org_code", "school_year").with_columns(as_of=_year_end(pl.col("school_year"), today))
     last = (
-        ends.join(commits.select("org_code", "dataset", "day", "max_days"), on="org_code")
-        .filter(pl.col("day") <= pl.col("as_of"))
-        .group_by("org_code", "school_year", "dataset")
-        .agg(last=pl.col("day").max(), max_days=pl.col("max_days").first(), as_of=pl.col("as_of").first())
-        .with_columns(fresh=((pl.col("as_of") - pl.col("last")).dt.total_days() <= pl.col("max_days")))
+        _last_commits(frame, frequencies, ends)
         .group_by("org_code", "school_year")
         .agg(up_to_date_share=pl.col("fresh").cast(pl.Float64).mean())
     )
     out = per_year.join(last, on=["org_code", "school_year"], how="left").rename({"org_code": "school_code"})
     return out.select(SUBMISSION_SCHEMA.names).sort("school_code", "school_year").to_arrow().cast(SUBMISSION_SCHEMA)
+
+
+def year_batches(batches: pl.DataFrame, school_year: int) -> pl.DataFrame:
+    """The batches behind ``batches`` and ``accepted_row_share`` of one school year (oldest first).
+
+    Args:
+        batches: One organisation's batches, with the columns of :func:`submission_stats` (and any others).
+        school_year: The school year.
+
+    Returns:
+        The batches that are not pending and were created in ``school_year`` (1 September to 31 August, by
+        ``created_at``), as :func:`submission_stats` counts them; with a ``school_year`` column.
+    """
+    return _counted(batches).filter(pl.col("school_year") == school_year).drop("day").sort("created_at")
+
+
+def timeliness(batches: pl.DataFrame, frequencies: Mapping[str, str], school_year: int, today: dt.date) -> pa.Table:
+    """The rows behind ``up_to_date_share`` of one organisation's school year: one per dataset it committed.
+
+    Args:
+        batches: One organisation's batches, as for :func:`submission_stats`, with a ``batch_id`` column.
+        frequencies: ``update_frequency`` of each submittable dataset.
+        school_year: The school year.
+        today: The day "now" is (the day the value was computed).
+
+    Returns:
+        :data:`TIMELINESS_SCHEMA`, by dataset: the last committed batch on or before the year's end (31 August,
+        or ``today`` if earlier), the days from it to that end, and whether they are within the update frequency;
+        the mean of ``up_to_date`` is ``up_to_date_share``. Empty when the organisation has no batch in that year
+        (the value is then null, as in :func:`submission_stats`).
+    """
+    frame = _counted(batches)
+    if frame.filter(pl.col("school_year") == school_year).is_empty():
+        return TIMELINESS_SCHEMA.empty_table()
+    orgs = frame.select("org_code").unique()
+    ends = orgs.with_columns(school_year=pl.lit(school_year, pl.Int64), as_of=_year_end(pl.lit(school_year), today))
+    last = _last_commits(frame, frequencies, ends)
+    named = pl.DataFrame(
+        {"dataset": list(frequencies), "update_frequency": list(frequencies.values())},
+        schema={"dataset": pl.String, "update_frequency": pl.String},
+    )
+    out = last.join(named, on="dataset", how="left").rename({"last": "last_committed", "fresh": "up_to_date"})
+    return out.select(TIMELINESS_SCHEMA.names).sort("dataset").to_arrow().cast(TIMELINESS_SCHEMA)
 
 
 def student_counts(locations: Table) -> Table:
@@ -172,7 +262,7 @@ def school_profiles_expr(tables: Mapping[str, Table]) -> Table:
     }
     complete = fitness.filter(fitness["total_score"].notnull())
     parts["fitness"] = complete.group_by(*KEY).aggregate(
-        fitness_good_rate=ibis.ifelse(complete["level"].isin(GOOD_LEVELS), 1.0, 0.0).mean()
+        fitness_good_rate=ibis.ifelse(complete["level"].isin(GOOD_LEVELS), 1, 0).cast("float64").mean()
     )
     parts["infra"] = infra.select(
         *KEY,

@@ -51,8 +51,8 @@ def populated() -> Iterator[None]:
     shutil.rmtree(FOLDER, ignore_errors=True)
 
 
-UPLOADS = {"/api/v1/submissions", "/api/v1/exchange/{dataset_id}/batches"}
-"""Operations taking a file: a schema-valid upload is rarely a readable table, and is rightly refused (422)."""
+UPLOADS = {"/api/v1/submissions", "/api/v1/exchange/{dataset_id}/batches", "/api/v1/iot/readings"}
+"""Operations taking a file (or rows): a schema-valid upload is rarely a valid table, and is rightly refused (422)."""
 
 
 @schema.parametrize()

@@ -23,7 +23,14 @@ DATASETS = {
     "fitness_scores",
     "fitness_tests",
     "fitness_warnings",
+    "app_usage_events",
+    "facility_area_indicators",
+    "facility_device_months",
+    "facility_indicators",
     "info_literacy",
+    "iot_devices",
+    "iot_readings",
+    "monitoring_indicators",
     "place_backtests",
     "place_forecasts",
     "place_history",
@@ -37,9 +44,11 @@ DATASETS = {
     "student_status_changes",
     "students",
     "teacher_assignments",
+    "satisfaction_surveys",
     "teacher_portfolio",
     "teacher_profiles",
     "teachers",
+    "training_coverage",
     "training_records",
 }
 
@@ -48,15 +57,20 @@ def test_registry_packaged_catalog_has_the_submitted_and_derived_datasets(catalo
     assert set(catalog.datasets) == DATASETS
     derived = {d.id for d in catalog.datasets.values() if d.derived_from}
     assert derived == {
+        "facility_area_indicators",
+        "facility_device_months",
+        "facility_indicators",
         "fitness_indicators",
         "fitness_scores",
         "fitness_warnings",
+        "monitoring_indicators",
         "place_backtests",
         "place_forecasts",
         "place_history",
         "school_profiles",
         "student_profiles",
         "teacher_profiles",
+        "training_coverage",
     }
     for dataset_id in derived:
         assert set(catalog.dataset(dataset_id).derived_from) <= set(catalog.datasets), dataset_id

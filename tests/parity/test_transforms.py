@@ -10,7 +10,10 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
+import edubrain.jobs.facilities  # noqa: F401  (registers facility_device_months and facility_indicators, as below)
 import edubrain.jobs.fitness  # noqa: F401  (registers its transforms before the parametrisation reads REGISTRY)
+import edubrain.jobs.monitoring  # noqa: F401  (registers monitoring_indicators, as above)
+import edubrain.jobs.training  # noqa: F401  (registers training_coverage, as above)
 from edubrain.config import Settings
 from edubrain.exchange.ingest import ingest_file
 from edubrain.home import Home

@@ -16,8 +16,12 @@ from edubrain.api.errors import install_error_handlers
 from edubrain.api.hardening import SecurityHeadersMiddleware
 from edubrain.api.metrics import MetricsMiddleware, RequestMetrics
 from edubrain.api.routers import auth, catalog, datasets, exchange, health, submissions, transfers
+from edubrain.api.routers import facilities as facilities_router
 from edubrain.api.routers import identity as identity_router
+from edubrain.api.routers import iot as iot_router
+from edubrain.api.routers import monitoring as monitoring_router
 from edubrain.api.routers import profiles as profiles_router
+from edubrain.api.routers import training as training_router
 from edubrain.api.serverlog import install_log_filters
 from edubrain.home import Home
 
@@ -58,7 +62,20 @@ def create_app(home: Home | None = None) -> FastAPI:
     app.state.metrics = RequestMetrics()
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     install_error_handlers(app)
-    for area in (auth, catalog, submissions, transfers, datasets, exchange, identity_router, profiles_router):
+    for area in (
+        auth,
+        catalog,
+        submissions,
+        transfers,
+        datasets,
+        exchange,
+        identity_router,
+        profiles_router,
+        training_router,
+        monitoring_router,
+        iot_router,
+        facilities_router,
+    ):
         app.include_router(area.router, prefix=API_PREFIX)
     settings = home.settings
     if settings.oidc_issuer and settings.oidc_audience and settings.oidc_jwks_file:

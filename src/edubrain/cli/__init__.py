@@ -14,8 +14,11 @@ import typer
 from pydantic import ValidationError
 
 from edubrain.cli import admin, audit, catalog, exchange, fitness, forecast, query, server, synth, transfer, users
+from edubrain.cli import facilities as facilities_cli
 from edubrain.cli import identity as identity_cli
+from edubrain.cli import monitoring as monitoring_cli
 from edubrain.cli import profiles as profiles_cli
+from edubrain.cli import training as training_cli
 from edubrain.cli.common import CommandGroup, state
 from edubrain.config import Settings
 from edubrain.errors import ConfigurationError, EduBrainError
@@ -69,6 +72,9 @@ app.add_typer(forecast.app, name="forecast")
 fitness.register(app)
 identity_cli.register(app)
 profiles_cli.register(app)
+training_cli.register(app)
+monitoring_cli.register(app)
+facilities_cli.register(app)
 
 
 def main() -> None:

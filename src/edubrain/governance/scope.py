@@ -9,6 +9,8 @@ table):
 - a city grant sees every row;
 - a district grant sees the rows of its district's schools (datasets with a
   ``school_code``) or of its district (datasets keyed by ``district_code``);
+- aggregates keyed by organisation (``org_field: org_code``) are seen by
+  organisation: a district its own rows and its schools', a school its own;
 - a school grant, and a node of a school, sees its school's rows;
 - a teacher sees the rows of its classes (``class_id``), and for datasets
   about students without a class column, the rows of its classes' students;
@@ -95,6 +97,8 @@ def grant_predicate(
     kind = _kind(grant)
     if kind == "city":
         return "TRUE"
+    if dataset.org_field == "org_code":
+        return _org_code_predicate(kind, grant, schools_of)
     if kind == "district":
         if "school_code" in names and dataset.id != "schools":
             return f"school_code IN {_quoted(schools_of(grant.org_code))}"
@@ -115,6 +119,23 @@ def grant_predicate(
         if "student_pseudonym" in names and pseudonyms_of is not None:
             return f"student_pseudonym IN {_quoted(pseudonyms_of(','.join(grant.refs)))}"
         return "FALSE"
+    return "FALSE"
+
+
+def _org_code_predicate(kind: str, grant: Grant, schools_of: Lookup) -> str:
+    """Rows of an aggregate keyed by organisation (``org_code``: ``110000``, a district, a school, ``school:class``).
+
+    A district sees its own rows and its schools' (and their classes'); a school its own and its classes'; a
+    teacher its classes'; others none: the rule of small-cell suppression's
+    :func:`~edubrain.governance.suppression.covered`, as SQL.
+    """
+    school = "split_part(org_code, ':', 1)"
+    if kind == "district":
+        return f"(org_code = {_quoted([grant.org_code])[1:-1]} OR {school} IN {_quoted(schools_of(grant.org_code))})"
+    if kind == "school":
+        return f"{school} = {_quoted([grant.org_code])[1:-1]}"
+    if kind == "class":
+        return f"org_code IN {_quoted([f'{grant.org_code}:{ref}' for ref in grant.refs])}"
     return "FALSE"
 
 

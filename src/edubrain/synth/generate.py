@@ -25,11 +25,14 @@ from edubrain.synth.assemble import class_table, with_classes, year_tables
 from edubrain.synth.config import SynthConfig
 from edubrain.synth.dirty import inject
 from edubrain.synth.duplicates import plant
+from edubrain.synth.facilities import write_facilities
 from edubrain.synth.facts import District, birth_sources, district_births, districts
+from edubrain.synth.network_shortfalls import plant as plant_network_shortfalls
 from edubrain.synth.population import DistrictModel
 from edubrain.synth.rng import stream
 from edubrain.synth.schools import city_schools
 from edubrain.synth.teachers import TeacherModel
+from edubrain.synth.training_gaps import plant_training
 from edubrain.synth.writer import TableWriter, Written, as_text, csv_lines, headers, plain_booleans
 
 YEARLY = (
@@ -130,7 +133,9 @@ def generate(
             _collect(manifest, results, progress)
     else:
         _collect(manifest, (district_job(*job) for job in jobs), progress)
-    frame = manifest.frame()
+    frame = write_facilities(
+        config, catalog, schools, manifest.frame()
+    )  # IoT, usage, surveys; truth in facility-truth/
     frame.write_csv(root / "manifest.csv")
     return frame
 
@@ -200,6 +205,10 @@ def _write_district(
         classes = class_table(with_classes(state.students, state.year))
         staff = staff_model.year(state.year, classes)
         tables = year_tables(state, staff, schools, config.seed, district.index)
+        tables["training_records"] = plant_training(tables, staff, config, district, state.year)  # truth beside
+        tables["school_infrastructure"] = plant_network_shortfalls(  # planted shortfalls, truth beside the files
+            tables["school_infrastructure"], tables["classes"], district, state.year, config.out, config.seed
+        )
         if config.duplicates and state.year == config.end_year:  # planted duplicates, truth beside the files
             tables["students"] = plant(
                 tables["students"], district, state.year, config.duplicates, config.out, config.seed

@@ -29,7 +29,16 @@ TOPICS = [
     "双减背景下作业设计",
 ]
 PRINCIPAL_HOURS = 32
-"""Yearly training hours the plan asks of principals; about 90% of the synthetic principals reach it."""
+"""Yearly training hours the plan asks of principals."""
+TOP_UP_HOURS = 72
+"""Yearly hours everyone reaches before shortfalls are planted (the teachers' 72, so also the principals' 32): a
+person short of them takes online modules, 北京市中小学教师继续教育 网络研修. Every shortfall in a synthetic city is
+then a planted one, listed in its truth files (:mod:`edubrain.synth.training_gaps`)."""
+TOP_UP_COURSE = ("23", "北京市中小学教师继续教育：网络研修")
+TOP_UP_MODULE = 16
+"""The top-up is taken in online modules of at most this many hours, spread over the year."""
+TOP_UP_EXTRA = 24
+"""Hours above the missing ones a top-up may add (uniform 0 … this): people end the year at 72–96 hours or more."""
 
 
 def assignments(classes: pl.DataFrame, staff: pl.DataFrame, year: int) -> pl.DataFrame:
@@ -64,7 +73,11 @@ def assignments(classes: pl.DataFrame, staff: pl.DataFrame, year: int) -> pl.Dat
 
 
 def training_records(staff: pl.DataFrame, seed: int, district_index: int, year: int) -> pl.DataFrame:
-    """Training taken in calendar ``year`` by the year's staff: about two records a teacher."""
+    """Training taken in calendar ``year`` by the year's staff: about two records a teacher, topped up to 72 hours.
+
+    A person below :data:`TOP_UP_HOURS` takes the missing hours and up to :data:`TOP_UP_EXTRA` more as online
+    modules of at most :data:`TOP_UP_MODULE` hours, at random dates of the year.
+    """
     rng = stream(seed, "training", district_index, year)
     principal = staff.get_column("is_principal").to_numpy()
     count = rng.poisson(2.0, staff.height) + np.where(principal, 2, 0)
@@ -91,7 +104,9 @@ def training_records(staff: pl.DataFrame, seed: int, district_index: int, year: 
         pl.Series("end_day", start + np.ceil(hours / 8).astype(np.int64) - 1),
         pl.Series("hours", hours.astype(float)),
         pl.lit(year, pl.Int64).alias("year"),
-    ).with_columns(
+    )
+    out = pl.concat([out, _top_up(staff, out, stream(seed, "training-top-up", district_index, year), year)])
+    out = out.with_columns(
         (
             pl.col("school_code")
             + pl.lit(str(year))
@@ -99,6 +114,31 @@ def training_records(staff: pl.DataFrame, seed: int, district_index: int, year: 
         ).alias("record_id")
     )
     return out.drop("is_principal")
+
+
+def _top_up(staff: pl.DataFrame, drawn: pl.DataFrame, rng: np.random.Generator, year: int) -> pl.DataFrame:
+    """Online modules for each member of staff whose drawn records make less than :data:`TOP_UP_HOURS`."""
+    totals = drawn.group_by("teacher_id").agg(pl.col("hours").sum().alias("done"))
+    short = (
+        staff.select("teacher_id", pl.col("school").alias("school_code"), "is_principal")
+        .join(totals, on="teacher_id", how="left")
+        .with_columns((TOP_UP_HOURS - pl.col("done").fill_null(0.0)).alias("missing"))
+        .filter(pl.col("missing") > 0)
+    )
+    total = np.ceil(short.get_column("missing").to_numpy()) + rng.integers(0, TOP_UP_EXTRA + 1, short.height)
+    modules = np.ceil(total / TOP_UP_MODULE).astype(np.int64)
+    short = short.with_columns(pl.Series("n", modules)).select(pl.all().repeat_by("n").explode()).drop("n")
+    hours = np.ceil(np.repeat(total / modules, modules))
+    n = short.height
+    start = date_days(year, 1, 5) + rng.integers(0, 330, n)
+    return short.select("teacher_id", "school_code", "is_principal").with_columns(
+        pl.lit(TOP_UP_COURSE[0]).alias("training_type"),
+        pl.lit(TOP_UP_COURSE[1]).alias("course_name"),
+        pl.Series("start_day", start, pl.Int64),
+        pl.Series("end_day", start + np.ceil(hours / 8).astype(np.int64) - 1, pl.Int64),
+        pl.Series("hours", hours.astype(float), pl.Float64),
+        pl.lit(year, pl.Int64).alias("year"),
+    )
 
 
 def infrastructure(

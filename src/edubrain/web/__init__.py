@@ -42,12 +42,15 @@ def mount_web(app: Any) -> None:
         pages_catalog,
         pages_cockpit,
         pages_data,
+        pages_facilities,
         pages_fitness,
         pages_forecast,
         pages_identity,
+        pages_monitoring,
         pages_my_fitness,
         pages_profiles,
         pages_submit,
+        pages_training,
     )
     from edubrain.web.csrf import CrossSiteRequestGuard, CsrfRefused, csrf_refused, require_csrf_token
     from edubrain.web.render import html_error
@@ -60,6 +63,9 @@ def mount_web(app: Any) -> None:
         pages_my_fitness,
         pages_fitness,
         pages_forecast,
+        pages_facilities,
+        pages_training,
+        pages_monitoring,
         pages_profiles,
         pages_identity,
         pages_audit,

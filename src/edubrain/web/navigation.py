@@ -94,6 +94,15 @@ def may_view_forecast(home: Home, principal: Principal) -> bool:
     return viewpoint(principal).level in ("city", "district")
 
 
+def may_view_monitoring(home: Home, principal: Principal) -> bool:
+    """信息化监测: city, district and school staff, whose grants cover a whole organisation (not a teacher's classes).
+
+    The values are read by organisation (``monitoring_indicators`` is keyed by ``org_code``): a teacher's class
+    grant, a student, a parent and the public see none of them.
+    """
+    return any(role(g.role).scope in ("city", "district", "school") for g in principal.grants)
+
+
 def profile_mode(home: Home, principal: Principal) -> str | None:
     """How the 全息画像 pages serve a principal (None: not at all), asked of governance's :class:`Scope`.
 
@@ -124,6 +133,23 @@ def may_review_identities(home: Home, principal: Principal) -> bool:
     from edubrain.governance.identity_merge import may_review
 
     return may_review(principal)
+
+
+def may_view_training(home: Home, principal: Principal) -> bool:
+    """培训覆盖: city, district and school staff with a row scope on ``training_coverage``.
+
+    Not a teacher's class grant, students, parents or the public; asked of the governed facade
+    (:func:`edubrain.training.may_read_training`).
+    """
+    from edubrain.training import may_read_training
+
+    return may_read_training(home, principal)
+
+
+def may_view_facilities(home: Home, principal: Principal) -> bool:
+    """设施与应用: principals whose grants read the school or the district facility indicators (not teachers, the public)."""
+    scope = Scope.of(home, principal)
+    return any(readable(scope, home.catalog.dataset(d)) for d in ("facility_indicators", "facility_area_indicators"))
 
 
 def no_cockpit_note(principal: Principal | None) -> str:
@@ -161,6 +187,9 @@ NAV: tuple[NavItem, ...] = (
     NavItem("nav_fitness", "/fitness", may_view_fitness),
     NavItem("nav_my_fitness", "/fitness/mine", may_view_own_fitness),
     NavItem("nav_forecast", "/forecast", may_view_forecast),
+    NavItem("nav_monitoring", "/monitoring", may_view_monitoring),
+    NavItem("nav_facilities", "/monitoring/facilities", may_view_facilities),
+    NavItem("nav_training", "/monitoring/training", may_view_training),
     NavItem("nav_profiles", "/profiles", may_view_profiles),
     NavItem("nav_identity", "/identity", may_review_identities),
     NavItem("nav_audit", "/audit", may_read_audit),

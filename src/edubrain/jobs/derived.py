@@ -99,3 +99,18 @@ def _check_columns(dataset_id: str, expected: list[str], given: list[str]) -> No
             f"derived dataset {dataset_id} columns do not match the catalog: extra {unknown}, missing {missing}",
             dataset=dataset_id,
         )
+
+
+def computed_from(home: Home, dataset_id: str) -> dict[str, int | None] | None:
+    """The input versions recorded in the lineage of the current version of ``dataset_id`` (``None`` if never written).
+
+    The newest commit with lineage (:func:`write_derived` records it) names what the dataset was computed from.
+    """
+    if home.lake.version(dataset_id) is None:
+        return None
+    for entry in home.lake.history(dataset_id):
+        lineage = entry.get("edubrain.lineage")
+        if lineage:
+            recorded = json.loads(lineage).get("inputs", {})
+            return {k: None if v is None else int(v) for k, v in recorded.items()}
+    return None

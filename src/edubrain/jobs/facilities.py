@@ -15,7 +15,6 @@ engine parity suite (``tests/parity``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,7 +23,7 @@ import polars as pl
 
 from edubrain.analytics.facilities import device_months_expr, indicators_expr, suppress_small_cells
 from edubrain.home import Home
-from edubrain.jobs.derived import write_derived
+from edubrain.jobs.derived import computed_from, write_derived
 from edubrain.jobs.engine import LakeEngine, open_engine
 from edubrain.jobs.transforms import Transform, register
 
@@ -127,18 +126,6 @@ def _frame(table: object) -> pl.DataFrame:
     frame = pl.from_arrow(table)  # type: ignore[arg-type]
     assert isinstance(frame, pl.DataFrame)
     return frame
-
-
-def computed_from(home: Home, dataset_id: str) -> dict[str, int | None] | None:
-    """The inputs recorded in the lineage of the current version of ``dataset_id`` (``None`` if never written)."""
-    if home.lake.version(dataset_id) is None:
-        return None
-    for entry in home.lake.history(dataset_id):
-        lineage = entry.get("edubrain.lineage")
-        if lineage:
-            recorded = json.loads(lineage).get("inputs", {})
-            return {k: None if v is None else int(v) for k, v in recorded.items()}
-    return None
 
 
 def is_stale(home: Home) -> bool:

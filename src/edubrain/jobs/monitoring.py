@@ -15,7 +15,6 @@ version.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,7 +22,7 @@ import pyarrow as pa
 
 from edubrain.analytics.monitoring import load_monitoring, monitoring_expr
 from edubrain.home import Home
-from edubrain.jobs.derived import write_derived
+from edubrain.jobs.derived import computed_from, write_derived
 from edubrain.jobs.engine import LakeEngine, open_engine
 from edubrain.jobs.lakefiles import file_lifetimes
 from edubrain.jobs.transforms import Transform, register
@@ -100,18 +99,6 @@ def run_monitoring(home: Home, engine: LakeEngine | None = None) -> MonitoringRu
     return MonitoringRun({DATASET: version}, {DATASET: rows.num_rows}, read)
 
 
-def computed_from(home: Home) -> dict[str, int | None] | None:
-    """The input versions recorded in the lineage of the current ``monitoring_indicators`` (None if never written)."""
-    if home.lake.version(DATASET) is None:
-        return None
-    for entry in home.lake.history(DATASET):
-        lineage = entry.get("edubrain.lineage")
-        if lineage:
-            recorded = json.loads(lineage).get("inputs", {})
-            return {k: None if v is None else int(v) for k, v in recorded.items()}
-    return None
-
-
 def is_stale(home: Home) -> bool:
     """True when an input has a version the current indicators were not computed from.
 
@@ -120,7 +107,7 @@ def is_stale(home: Home) -> bool:
     would be empty, so a home that holds only rosters computes nothing.
     """
     current = {d: home.lake.version(d) for d in (*CURRENT, *HISTORY)}
-    recorded = computed_from(home)
+    recorded = computed_from(home, DATASET)
     if recorded is None:
         return any(current[d] is not None for d in load_monitoring().measured_on())
     return any(recorded.get(d) != v for d, v in current.items())

@@ -20,7 +20,6 @@ transforms are registered for the engine parity suite (``tests/parity``).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -35,7 +34,7 @@ from edubrain.analytics.profiles.teachers import teacher_profiles_expr
 from edubrain.governance.identity_links import active_links, links_revision
 from edubrain.governance.pseudonyms import pseudonym_key, pseudonymise
 from edubrain.home import Home
-from edubrain.jobs.derived import write_derived
+from edubrain.jobs.derived import computed_from, write_derived
 from edubrain.jobs.engine import LakeEngine, open_engine
 from edubrain.jobs.fitness import scored_tests
 from edubrain.jobs.transforms import Transform, register
@@ -275,18 +274,6 @@ def run_profiles(home: Home, engine: LakeEngine | None = None) -> ProfilesRun:
         if own:
             eng.close()
     return ProfilesRun(versions, rows, {**inputs, LINKS: revision})
-
-
-def computed_from(home: Home, dataset_id: str) -> dict[str, int | None] | None:
-    """The inputs recorded in the lineage of the current version of ``dataset_id`` (``None`` if never written)."""
-    if home.lake.version(dataset_id) is None:
-        return None
-    for entry in home.lake.history(dataset_id):
-        lineage = entry.get("edubrain.lineage")
-        if lineage:
-            recorded = json.loads(lineage).get("inputs", {})
-            return {k: None if v is None else int(v) for k, v in recorded.items()}
-    return None
 
 
 def is_stale(home: Home) -> bool:

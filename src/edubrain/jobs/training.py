@@ -11,7 +11,6 @@ the engine parity suite (``tests/parity``). After an exchange session that chang
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 from edubrain.analytics.training import INPUTS, KEY, coverage_expr, load_targets
 from edubrain.analytics.training.backtest import backtest_expr
 from edubrain.home import Home
-from edubrain.jobs.derived import write_derived
+from edubrain.jobs.derived import computed_from, write_derived
 from edubrain.jobs.engine import LakeEngine, open_engine
 from edubrain.jobs.transforms import Transform, register
 
@@ -120,24 +119,12 @@ def run_backtest(
     return Backtest(rows, inputs)
 
 
-def computed_from(home: Home) -> dict[str, int | None] | None:
-    """The inputs recorded in the lineage of the current ``training_coverage`` (``None`` if never written)."""
-    if home.lake.version(DATASET) is None:
-        return None
-    for entry in home.lake.history(DATASET):
-        lineage = entry.get("edubrain.lineage")
-        if lineage:
-            recorded = json.loads(lineage).get("inputs", {})
-            return {k: None if v is None else int(v) for k, v in recorded.items()}
-    return None
-
-
 def is_stale(home: Home) -> bool:
     """True when an input has a version ``training_coverage`` was not computed from (never without training data)."""
     if home.lake.version("training_records") is None:
         return False
     wanted = {d: home.lake.version(d) for d in INPUTS}
-    return computed_from(home) != wanted
+    return computed_from(home, DATASET) != wanted
 
 
 class TrainingDerivation:

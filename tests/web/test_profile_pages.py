@@ -300,3 +300,17 @@ def test_profile_pages_evidence_shows_its_rows_a_page_at_a_time(
     assert row_keys_shown(one) + row_keys_shown(two) == first_six  # consecutive pages, in the same order
     last = client.get(f"{link}&page_no={pages}").text
     assert len(row_keys_shown(last)) == total - 3 * (pages - 1) and 'rel="next"' not in last
+
+
+def test_profile_pages_one_page_request_is_one_audit_commit(demo: dict[str, TestClient], pcity: ProfileWeb) -> None:
+    """The pupil page's reads (roster, profile, status changes) and its profile_read: one commit, not one each."""
+    from tests.governance.test_audit_unit import audit_commits
+
+    pages = [
+        ("teacher", f"/profiles/students/{pcity.pupil}?purpose=teaching"),
+        ("school_admin", f"/profiles/schools/{pcity.school}"),
+    ]
+    for role, path in pages:
+        with audit_commits(pcity.home.engine) as commits:
+            assert demo[role].get(path).status_code == 200
+        assert len(commits) == 1 and commits[0] >= (3 if role == "teacher" else 1), (path, commits)

@@ -55,6 +55,13 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "identity_reject": ("驳回疑似重复学籍", "duplicate candidate rejected (identity resolution)"),
     "identity_undo": ("撤销学籍身份合并", "merge of student records undone (identity resolution)"),
     "profile_read": ("查阅画像（学生、教师、学校）", "profile read (student, teacher or school)"),
+    "lrs_write": ("写入学习记录（xAPI 语句）", "learning records stored (xAPI statements)"),
+    "lrs_read": ("读取学习记录（xAPI 语句）", "learning records read (xAPI statements)"),
+    "smart_campus": (
+        "智慧校园达标评定（自评、审核、认定）",
+        "smart-campus evaluation (self-assessment, review, approval)",
+    ),
+    "smart_campus_evidence_read": ("下载智慧校园佐证材料", "smart-campus evidence downloaded"),
 }
 """The actions an event may record, with Chinese and English titles."""
 
@@ -235,6 +242,25 @@ def _checked_values(values: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(values["detail"], dict):
         raise _invalid("detail 必须是字典", "detail must be a mapping")
     return values
+
+
+_DEFAULTS: dict[str, Any] = {
+    "actor_role": None,
+    "org_code": None,
+    "dataset": None,
+    "fields": (),
+    "row_count": None,
+    "purpose": None,
+    "minors": False,
+    "detail": None,
+}
+
+
+def check_event(**values: Any) -> None:
+    """Check the keyword arguments of :func:`record_event` without writing (raises :class:`AuditError`)."""
+    given = {**_DEFAULTS, **values}
+    given["minors"] = bool(given["minors"])
+    _checked_values(given)
 
 
 _TOUCH_ANCHOR = text("UPDATE audit_anchor SET last_seq = last_seq WHERE id = 1")

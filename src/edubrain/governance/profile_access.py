@@ -4,6 +4,10 @@
 (:func:`~edubrain.governance.readpath.read_dataset`); what it needs beyond
 rows lives here, so it never opens the store:
 
+- :func:`student_number_of` finds the student number a pseudonym stands for
+  among the roster numbers inside the reader's scope (the pseudonyms of a
+  scope's numbers are computed once per roster version and kept), so a
+  pupil's page reads only the pupil's roster rows, not the school's;
 - :func:`record_profile_read` writes one ``profile_read`` event per profile,
   evidence or PDF read: who, the kind of profile, the subject (a pseudonym,
   teacher id or school code), the purpose, and whether values were masked;
@@ -24,6 +28,7 @@ import polars as pl
 
 from edubrain.governance.aggregates import check_countable
 from edubrain.governance.identity import Principal
+from edubrain.governance.pseudonyms import pseudonym_key, pseudonymise
 from edubrain.governance.readpath import (
     AccessDenied,
     connection,
@@ -41,6 +46,46 @@ STATISTICS = ("n", "mean", "p25", "median", "p75")
 """Statistics of each value field, as columns ``<field>__<statistic>``."""
 ROWS = "rows"
 SUPPRESSED = "suppressed"
+ROSTER = "students"
+
+
+def student_number_of(home: Home, principal: Principal, pseudonym: str, links: pl.DataFrame) -> str | None:
+    """The roster number inside ``principal``'s row scope whose pseudonym is ``pseudonym``, or None.
+
+    A number matches by its own pseudonym or, when it was merged away (``links``: ``student_id`` →
+    ``canonical_id``, :func:`~edubrain.governance.identity_links.active_links`), by its canonical number's;
+    an own match wins, then the lowest number. The roster's distinct numbers in the scope and their
+    pseudonyms are computed in one vectorised pass per roster version and scope and kept (they leave this
+    function only as the one number matched, which the caller then reads through the read path, audited).
+    """
+    dataset = home.catalog.dataset(ROSTER)
+    predicates = scope_predicates(home, principal, dataset)
+    snap = snapshots(home.lake).current(dataset.id)
+    key = pseudonym_key(home.settings)
+    sql = f"select distinct cast(student_id as varchar) as student_id from roster_ids where ({' or '.join(predicates)})"
+
+    def compute() -> pl.DataFrame:
+        con = connection()
+        try:
+            register_view(con, "roster_ids", dataset, snap.files)
+            frame = pl.from_arrow(con.sql(sql).to_arrow_table())
+        except Exception:
+            drop_connection()
+            raise
+        assert isinstance(frame, pl.DataFrame)
+        frame = frame.filter(pl.col("student_id").is_not_null())
+        return frame.with_columns(own_p=pseudonymise(frame.get_column("student_id"), "student", key)).sort("student_id")
+
+    ids = snapshots(home.lake).memo((dataset.id,), ("pseudonyms", snap.version, sql, key.key_id), compute)
+    own = ids.filter(pl.col("own_p") == pseudonym)
+    if own.height:
+        return str(own.get_column("student_id")[0])
+    linked = ids.select("student_id").join(links.select("student_id", "canonical_id"), on="student_id", how="inner")
+    if linked.is_empty():
+        return None
+    linked = linked.with_columns(canonical_p=pseudonymise(linked.get_column("canonical_id"), "student", key))
+    via = linked.filter(pl.col("canonical_p") == pseudonym).sort("student_id")
+    return str(via.get_column("student_id")[0]) if via.height else None
 
 
 def record_profile_read(
@@ -56,7 +101,7 @@ def record_profile_read(
     masked: bool = False,
     detail: Mapping[str, Any] | None = None,
 ) -> None:
-    """Append a ``profile_read`` event (committed at once).
+    """Append a ``profile_read`` event (committed at once, or with the others of an enclosing audit unit).
 
     Args:
         home: The installation.
@@ -71,26 +116,24 @@ def record_profile_read(
         masked: Whether some values were masked or withheld from the reader.
         detail: More context (indicator, school year …).
     """
-    from edubrain.governance.audit import record_event
-    from edubrain.store.db import session_scope
+    from edubrain.governance.audit_unit import append_event
 
     if purpose is None:
         purpose = "self_access" if Scope.of(home, principal).own_records_only() else "routine_duty"
     grant = principal.grants[0] if principal.grants else None
-    with session_scope(home.engine) as session:
-        record_event(
-            session,
-            actor=principal.id,
-            actor_role=",".join(sorted({g.role for g in principal.grants})) or None,
-            org_code=None if grant is None else grant.org_code,
-            action="profile_read",
-            dataset=dataset,
-            fields=list(fields),
-            row_count=rows,
-            purpose=purpose,
-            minors=kind in ("student", "evidence", "record_pdf", "choices"),
-            detail={"kind": kind, "subject": subject, "masked": masked, **(detail or {})},
-        )
+    append_event(
+        home.engine,
+        actor=principal.id,
+        actor_role=",".join(sorted({g.role for g in principal.grants})) or None,
+        org_code=None if grant is None else grant.org_code,
+        action="profile_read",
+        dataset=dataset,
+        fields=list(fields),
+        row_count=rows,
+        purpose=purpose,
+        minors=kind in ("student", "evidence", "record_pdf", "choices"),
+        detail={"kind": kind, "subject": subject, "masked": masked, **(detail or {})},
+    )
 
 
 @dataclass(frozen=True)

@@ -402,24 +402,22 @@ def _mask(
 def _audit_unmasked(
     home: Home, principal: Principal, dataset: Dataset, fields: list[str], rows: int, purpose: str | None
 ) -> None:
-    from edubrain.governance.audit import record_event
-    from edubrain.store.db import session_scope
+    from edubrain.governance.audit_unit import append_event
 
     minors = "student_id" in dataset.field_names
     grant = principal.grants[0]
     if purpose is None:
         own = all(policy.role(g.role).scope in ("self", "children") for g in principal.grants)
         purpose = "self_access" if own else "routine_duty"
-    with session_scope(home.engine) as session:
-        record_event(
-            session,
-            actor=principal.id,
-            actor_role=",".join(sorted({g.role for g in principal.grants})),
-            org_code=grant.org_code,
-            action="read_unmasked",
-            dataset=dataset.id,
-            fields=fields,
-            row_count=rows,
-            purpose=purpose,
-            minors=minors,
-        )
+    append_event(
+        home.engine,
+        actor=principal.id,
+        actor_role=",".join(sorted({g.role for g in principal.grants})),
+        org_code=grant.org_code,
+        action="read_unmasked",
+        dataset=dataset.id,
+        fields=fields,
+        row_count=rows,
+        purpose=purpose,
+        minors=minors,
+    )

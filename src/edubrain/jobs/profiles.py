@@ -10,7 +10,9 @@ its lineage: the input versions read and, as ``identity_links``, the link
 revision (:func:`edubrain.governance.identity_links.links_revision`), so a
 merge or an undo makes the profiles stale. Student profiles are computed for
 every school year in one query and streamed to the lake in chunks, so the
-city's years never sit in this process at once. The school profiles' submission quality
+city's years never sit in this process at once. Each dataset is written in the order of its primary key
+(pseudonym, teacher id, school code; then the year) in small row groups, so the read of one pupil, teacher
+or school skips the other row groups by their statistics. The school profiles' submission quality
 and timeliness come from the operational database's batches
 (:class:`edubrain.store.models.SubmissionBatch`), summarised by
 :func:`edubrain.analytics.profiles.schools.submission_stats`. The three
@@ -257,8 +259,9 @@ def run_profiles(home: Home, engine: LakeEngine | None = None) -> ProfilesRun:
                 )
 
         versions["student_profiles"] = write_derived(
-            home, "student_profiles", student_chunks(), job=JOB, inputs=lineage("student_profiles")
-        )
+            home, "student_profiles", student_chunks(), job=JOB, inputs=lineage("student_profiles"),
+            sort_by=home.catalog.dataset("student_profiles").primary_key,
+        )  # fmt: skip
         # The school profiles count the students of the rows just written (merges applied), not a second pass:
         # a (student, year) is one row, so the chunks' counts add up.
         empty = pl.from_arrow(COUNT_SCHEMA.empty_table())
@@ -269,7 +272,10 @@ def run_profiles(home: Home, engine: LakeEngine | None = None) -> ProfilesRun:
         for dataset_id, expr in built.items():
             table = eng.collect(expr).select(home.catalog.dataset(dataset_id).field_names)
             rows[dataset_id] = table.num_rows
-            versions[dataset_id] = write_derived(home, dataset_id, table, job=JOB, inputs=lineage(dataset_id))
+            key_order = home.catalog.dataset(dataset_id).primary_key
+            versions[dataset_id] = write_derived(
+                home, dataset_id, table, job=JOB, inputs=lineage(dataset_id), sort_by=key_order
+            )
     finally:
         if own:
             eng.close()

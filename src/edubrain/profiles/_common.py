@@ -15,6 +15,7 @@ from edubrain.errors import EduBrainError
 from edubrain.governance import identity_links, policy
 from edubrain.governance.identity import Principal
 from edubrain.governance.masking import mask_column
+from edubrain.governance.profile_access import student_number_of
 from edubrain.governance.pseudonyms import PSEUDONYM_PATTERN, pseudonym_key, pseudonymise
 from edubrain.governance.readpath import KEPT_PAGE_ROWS, ROW_KEY, ReadResult, grant_rank, level_rank, read_dataset
 from edubrain.governance.scope import AccessDenied, Scope
@@ -165,9 +166,10 @@ class ResolvedStudent:
 def resolve_student(home: Home, principal: Principal, pseudonym: str, purpose: str | None) -> ResolvedStudent:
     """Find the student ``pseudonym`` among the students the principal may see (for ``purpose``).
 
-    The roster rows in scope are read through the read path, their numbers
-    (and the canonical number of a merged group) pseudonymised in one
-    vectorised pass and matched.
+    The number is found among the roster numbers in scope
+    (:func:`~edubrain.governance.profile_access.student_number_of`, their
+    pseudonyms kept per roster version), and only the rows of its merged group
+    are read through the read path (scoped, masked, audited), not the school's roster.
 
     Raises:
         AccessDenied: as :func:`person_reader`; or the pseudonym is malformed, unknown or outside the scope
@@ -177,29 +179,22 @@ def resolve_student(home: Home, principal: Principal, pseudonym: str, purpose: s
     text = pseudonym.strip().upper()
     if not re.match(PSEUDONYM_PATTERN, text):
         raise no_such("student", pseudonym)
-    read = read_dataset(home, reader, "students", purpose=purpose)
-    roster = _frame(read.table)
-    if roster.is_empty() or "student_id" not in roster.columns:
-        raise no_such("student", pseudonym)
-    key = pseudonym_key(home.settings)
     links = pl.from_arrow(identity_links.active_links(home))
     assert isinstance(links, pl.DataFrame)
-    ids = roster.select(pl.col("student_id").cast(pl.String)).unique()
-    ids = ids.join(links, on="student_id", how="left").with_columns(
-        pl.col("canonical_id").fill_null(pl.col("student_id"))
-    )
-    every = pl.concat([ids.get_column("student_id"), ids.get_column("canonical_id")]).unique()  # one HMAC each
-    named = pl.DataFrame({"id": every, "p": pseudonymise(every, "student", key)})
-    ids = ids.join(named.rename({"id": "student_id", "p": "own_p"}), on="student_id", how="left")
-    ids = ids.join(named.rename({"id": "canonical_id", "p": "canonical_p"}), on="canonical_id", how="left")
-    found = ids.filter((pl.col("own_p") == text) | (pl.col("canonical_p") == text)).sort("student_id")
-    if found.is_empty():
+    student_id = student_number_of(home, reader, text, links)
+    if student_id is None:
         raise no_such("student", pseudonym)
-    exact = found.filter(pl.col("own_p") == text)
-    student_id = str((exact if exact.height else found).get_column("student_id")[0])
     group = _group(links, student_id)
+    try:
+        read = subject_read(home, reader, "students", {"student_id": group}, purpose=purpose)
+    except AccessDenied:  # e.g. the number is above the reader's clearance: as unknown (no oracle)
+        raise no_such("student", pseudonym) from None
+    mine = _frame(read.table)
+    if mine.is_empty() or "student_id" not in mine.columns:
+        raise no_such("student", pseudonym)
+    mine = mine.filter(pl.col("student_id").cast(pl.String).is_in(group))
+    key = pseudonym_key(home.settings)
     pseudonyms = pseudonymise(pl.Series(group, dtype=pl.String), "student", key).to_list()
-    mine = roster.filter(pl.col("student_id").cast(pl.String).is_in(group))
     own = Scope.of(home, reader).own_records_only()
     return ResolvedStudent(reader, purpose, text, student_id, tuple(group), tuple(pseudonyms), mine, read.version, own)
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from edubrain.governance.audit_unit import one_audit_commit
 from edubrain.governance.identity import Principal
 from edubrain.governance.profile_access import record_profile_read
 from edubrain.governance.provenance import batch_provenance, input_versions
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from edubrain.analytics.profiles.definitions import IndicatorDef
 
 
+@one_audit_commit
 def evidence(
     home: Home,
     principal: Principal,

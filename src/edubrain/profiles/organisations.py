@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from edubrain.governance.audit_unit import one_audit_commit
 from edubrain.governance.identity import Principal
 from edubrain.governance.profile_access import record_profile_read, score_distributions
 from edubrain.governance.provenance import input_versions
@@ -67,6 +68,7 @@ def _years(home: Home, kind: str, dataset: str, read: Any) -> tuple[SectionYear,
     return tuple(out)
 
 
+@one_audit_commit
 def teacher_profile(home: Home, principal: Principal, teacher_id: str, *, purpose: str | None = None) -> TeacherProfile:
     """The profile of teacher ``teacher_id`` as ``principal`` may see it (audited ``profile_read``).
 
@@ -131,6 +133,7 @@ def teacher_profile(home: Home, principal: Principal, teacher_id: str, *, purpos
     )
 
 
+@one_audit_commit
 def school_profile(home: Home, principal: Principal, school_code: str) -> SchoolProfile:
     """The profile of school ``school_code`` (audited ``profile_read``).
 
@@ -158,6 +161,7 @@ def school_profile(home: Home, principal: Principal, school_code: str) -> School
     )
 
 
+@one_audit_commit
 def district_summary(
     home: Home, principal: Principal, district_code: str | None = None, school_year: int | None = None
 ) -> DistrictSummary:

@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from edubrain.governance.audit_unit import one_audit_commit
 from edubrain.governance.identity import Principal
 from edubrain.governance.masking import MaskKind, mask_column
 from edubrain.governance.profile_access import record_profile_read
@@ -52,6 +53,7 @@ STAFF_MASKED: dict[str, MaskKind] = {"birth_date": "birth_date", "student_id": "
 """Identity fields shown masked to staff even when cleared: a profile never needs them in full (data minimisation)."""
 
 
+@one_audit_commit
 def student_profile(
     home: Home, principal: Principal, pseudonym: str, *, purpose: str | None = None, lang: str = "zh"
 ) -> StudentProfile:
@@ -217,6 +219,7 @@ def _school_year_of(date: str) -> int | None:
     return year if month >= 9 else year - 1
 
 
+@one_audit_commit
 def student_choices(
     home: Home,
     principal: Principal,

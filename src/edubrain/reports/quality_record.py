@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from edubrain.governance.audit_unit import one_audit_commit
 from edubrain.governance.identity import Principal
 from edubrain.governance.profile_access import record_profile_read
 from edubrain.home import Home
@@ -45,6 +46,7 @@ def render_pdf(profile: StudentProfile, *, printed_on: dt.date | None = None, ti
     return bytes(pdf)
 
 
+@one_audit_commit
 def student_record_pdf(home: Home, principal: Principal, pseudonym: str, *, purpose: str | None = None) -> bytes:
     """The PDF record of the student ``pseudonym`` as ``principal`` may see it (audited).
 

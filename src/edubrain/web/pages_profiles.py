@@ -30,6 +30,7 @@ from fastapi.responses import Response
 from edubrain.analytics.profiles.definitions import IndicatorDef, load_indicators
 from edubrain.errors import EduBrainError
 from edubrain.governance import policy
+from edubrain.governance.audit_unit import one_audit_commit
 from edubrain.governance.readpath import KEPT_PAGE_ROWS
 from edubrain.governance.scope import AccessDenied, Scope
 from edubrain.profiles import (
@@ -211,6 +212,7 @@ def _missing(page: Page) -> bool:
 
 
 @router.get("/profiles")
+@one_audit_commit
 def profiles_page(
     request: Request,
     purpose: str | None = None,
@@ -339,6 +341,7 @@ def _summary(page: Page, district: str | None, year: int | None) -> dict[str, An
 
 
 @router.get("/profiles/students/{pseudonym}")
+@one_audit_commit
 def student_page(request: Request, pseudonym: str, year: int | None = None, purpose: str | None = None) -> Response:
     """学生画像: identity, the five-domain radar, indicators by year with evidence links, timeline, methods, PDF."""
     page = open_page(request)
@@ -434,6 +437,7 @@ def _domain_rows(current: Any, previous: Any, lang: str) -> list[dict[str, Any]]
 
 
 @router.get("/profiles/{kinds}/{subject}/evidence/{indicator}")
+@one_audit_commit
 def evidence_page(
     request: Request, kinds: str, subject: str, indicator: str, year: int, purpose: str | None = None, page_no: int = 1
 ) -> Response:
@@ -568,6 +572,7 @@ def _latest(years: tuple[SectionYear, ...], column: str) -> object:
 
 
 @router.get("/profiles/teachers/{teacher_id}")
+@one_audit_commit
 def teacher_page(request: Request, teacher_id: str, purpose: str | None = None, year: int | None = None) -> Response:
     """教师画像: assignments, teaching load, training against the target, results of classes taught, portfolio."""
     page = open_page(request)
@@ -622,6 +627,7 @@ def _facts(page: Page, dataset_id: str, facts: dict[str, Any]) -> list[tuple[str
 
 
 @router.get("/profiles/schools/{school_code}")
+@one_audit_commit
 def school_page(request: Request, school_code: str) -> Response:
     """学校画像: size, stages, capacity and forecast gap, teachers, fitness, exams, infrastructure, data quality."""
     page = open_page(request)

@@ -59,6 +59,8 @@ UPLOADS = {"/api/v1/submissions", "/api/v1/exchange/{dataset_id}/batches", "/api
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_openapi_document(case: schemathesis.Case) -> None:
     upload = case.operation.path in UPLOADS and case.method == "POST"
+    # an xAPI statement has rules beyond its JSON Schema (one IFI, IRIs): a schema-valid body is rightly refused (400)
+    upload |= case.operation.path == "/xAPI/statements" and case.method in ("POST", "PUT")
     excluded = [positive_data_acceptance] if upload else []
     caller = "node" if case.operation.path.startswith("/api/v1/exchange/") else "city"
     case.call_and_validate(headers=CITY["city"].auth(caller), excluded_checks=excluded)

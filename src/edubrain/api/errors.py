@@ -66,6 +66,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "unknown_organisation": 404,
     "lake_error": 404,
     "not_found": 404,
+    "xapi_conflict": 409,
     "policy_error": 400,
     "query_error": 400,
     "account_error": 400,
@@ -86,6 +87,7 @@ DESCRIPTIONS: dict[int, str] = {
     403: "无权访问 / Access denied (role, scope or clearance)",
     404: "不存在 / Not found",
     405: "方法不允许 / Method not allowed",
+    409: "冲突：该 id 已存储为不同的内容 / Conflict: the id is stored with different content",
     413: "上传文件过大 / The upload is too large",
     422: "请求参数或文件无效 / Invalid parameters or file",
     500: "服务器内部错误（已记录） / Internal error (logged)",
@@ -94,7 +96,7 @@ DESCRIPTIONS: dict[int, str] = {
 
 HTML_ERROR_PAGE = "html_error_page"
 """The ``app.state`` attribute of the web's error page, ``(request, status, body) -> Response`` (set by ``mount_web``)."""
-MACHINE_PATHS = ("/api/", "/healthz", "/metrics", "/openapi.json")
+MACHINE_PATHS = ("/api/", "/xAPI/", "/healthz", "/metrics", "/openapi.json")
 """Paths answered for programs: their errors are JSON unless the request asks for ``text/html``."""
 
 _HTTP_CODES = {

@@ -40,8 +40,9 @@ from pydantic import SecretStr
 
 from edubrain.errors import ConfigurationError
 
-IdentifierKind = Literal["student", "teacher", "national_id"]
-"""What an identifier identifies; part of the HMAC message (domain separation)."""
+IdentifierKind = Literal["student", "teacher", "national_id", "xapi_agent"]
+"""What an identifier identifies; part of the HMAC message (domain separation). ``xapi_agent``: an xAPI agent's
+inverse functional identifier (``mbox|mailto:…``), see :mod:`edubrain.lrs.agents`."""
 IDENTIFIER_KINDS: tuple[str, ...] = get_args(IdentifierKind)
 
 MIN_KEY_CHARS = 32

@@ -1,0 +1,216 @@
+"""The governed door of the LRS: who may write and read statements, and the audit of both.
+
+Adapters (the ``/xAPI`` router) call only this module. Rules (docs/lrs.md, "权限"):
+
+- **write**: a school's learning applications, through a node API key of that school, and the school's
+  administrator (``school_admin``). Statements belong to that school. A statement naming a pupil
+  (``account.homePage`` = :data:`~edubrain.lrs.agents.LEARNER_HOMEPAGE`) is accepted only if every pupil it names
+  is stored in the lake as a student of that school. Teachers, districts, the city and others do not write.
+- **read**: a school's node key and administrator read the school's statements; a teacher the statements of its
+  school whose actor is a pupil of its classes; a student its own, a parent its children's (any school's).
+  Districts, the city, analysts, auditors and the public read none (they get the lake export, not pupils' streams).
+  A statement outside the scope is answered exactly like an unknown one (404), in lists it is simply absent.
+- **audit**: every write is an ``lrs_write`` event; every read that returns statements is an ``lrs_read`` event
+  (``minors`` when a pupil's statement is among them; purpose ``self_access`` for students and parents, else
+  ``routine_duty``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy.exc import IntegrityError
+
+from edubrain.governance.audit import record_event
+from edubrain.governance.identity import Principal
+from edubrain.governance.lookups import stored_lookup
+from edubrain.governance.policy import role
+from edubrain.governance.pseudonyms import pseudonym_key
+from edubrain.governance.scope import AccessDenied, Scope
+from edubrain.governance.tokens import signing_key
+from edubrain.home import Home
+from edubrain.lrs import agents, paging, query
+from edubrain.lrs.errors import StatementInvalid, StatementNotFound
+from edubrain.lrs.formats import shaped
+from edubrain.lrs.models import LrsStatement
+from edubrain.lrs.params import statement_request
+from edubrain.lrs.storage import Writer, iso, original, store_statements
+from edubrain.lrs.validation import validate_statement
+from edubrain.store.db import session_scope
+
+DATASET = "xapi_statements"
+WRITER_ROLES = ("school_admin", "node")
+
+
+@dataclass(frozen=True)
+class StatementAnswer:
+    """A GET's answer: one statement (``single``) or a list with its ``more`` cursor, and the times to report."""
+
+    statements: list[dict[str, Any]]
+    single: bool
+    attachments: bool
+    more: str | None
+    consistent_through: str
+    last_modified: dt.datetime | None
+
+
+def writer_of(principal: Principal) -> Writer:
+    """The school ``principal`` writes for, and the authority set on its statements.
+
+    Raises:
+        AccessDenied: no grant may write statements, or grants of several schools do.
+    """
+    schools = sorted({g.org_code for g in principal.grants if g.role in WRITER_ROLES and g.org_level == "school"})
+    if not schools:
+        raise AccessDenied(
+            f"{principal.name} 不能写入学习记录：只有学校的节点 API 密钥和学校管理员可以",
+            f"{principal.name} may not store statements: only a school's node API key and school administrator may",
+        )
+    if len(schools) > 1:
+        raise AccessDenied(
+            f"{principal.name} 可代表多所学校（{', '.join(schools)}），请使用其中一所学校的凭据",
+            f"{principal.name} acts for several schools ({', '.join(schools)}): use one school's credential",
+        )
+    authority = {"objectType": "Agent", "account": {"homePage": agents.CLIENT_HOMEPAGE, "name": principal.id}}
+    return Writer(principal.id, schools[0], authority)
+
+
+def store(home: Home, principal: Principal, statements: list[Any], version: str) -> list[str]:
+    """Validate and store a batch for ``principal``'s school (all or nothing, audited); returns the ids.
+
+    Raises:
+        AccessDenied: the principal may not write, or a statement names a pupil not of its school.
+        StatementInvalid: a statement breaks the specification (nothing is stored).
+        StatementConflict: an id is stored with a different statement (nothing is stored).
+    """
+    writer = writer_of(principal)
+    if not statements:
+        raise StatementInvalid("语句批次为空", "The batch holds no statement")
+    for i, statement in enumerate(statements):
+        validate_statement(statement, f"statement[{i}]" if len(statements) > 1 else "statement")
+    named = set().union(*(agents.learner_ids(s) for s in statements))
+    if named:
+        pupils = set(stored_lookup(home, "students", "student_id", "school_code")(writer.org_code))
+        outside = sorted(named - pupils)
+        if outside:
+            raise AccessDenied(
+                f"语句中的学生不是学校 {writer.org_code} 已登记的学生：{', '.join(outside[:5])}",
+                f"Statements name students not stored for school {writer.org_code}: {', '.join(outside[:5])}",
+            )
+    key = pseudonym_key(home.settings)
+    for attempt in range(2):
+        try:
+            with session_scope(home.engine) as session:
+                ids = store_statements(session, key, writer, statements, version)
+                record_event(
+                    session,
+                    actor=principal.id,
+                    actor_role=_roles(principal),
+                    org_code=writer.org_code,
+                    action="lrs_write",
+                    dataset=DATASET,
+                    row_count=len(ids),
+                    minors=bool(named),
+                    detail={"statements": len(ids)},
+                )
+            return ids
+        except IntegrityError:  # the same id stored by a parallel request: compare again (no-op or 409)
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def read_scope(home: Home, principal: Principal) -> ColumnElement[bool]:
+    """The statements ``principal`` may read, as a SQL condition (see the module's rules).
+
+    Raises:
+        AccessDenied: no grant may read statements.
+    """
+    scope = Scope.of(home, principal)
+    pseudonyms_of = scope.pseudonyms_of
+    assert pseudonyms_of is not None
+    clauses: list[ColumnElement[bool]] = []
+    for grant in principal.grants:
+        kind = role(grant.role).scope
+        if grant.role in WRITER_ROLES and grant.org_level == "school":
+            clauses.append(LrsStatement.org_code == grant.org_code)
+        elif kind == "class":
+            pupils = pseudonyms_of(",".join(scope.students_of(",".join(grant.refs))))
+            clauses.append(and_(LrsStatement.org_code == grant.org_code, LrsStatement.learner_pseudonym.in_(pupils)))
+        elif kind in ("self", "children"):
+            clauses.append(LrsStatement.learner_pseudonym.in_(pseudonyms_of(",".join(grant.refs))))
+    if not clauses:
+        raise AccessDenied(
+            f"{principal.name} 无权读取学习记录", f"{principal.name} may not read learning records (xAPI statements)"
+        )
+    return or_(false(), *clauses)
+
+
+def read(
+    home: Home, principal: Principal, params: dict[str, str], *, accept_language: str | None = None
+) -> StatementAnswer:
+    """Answer one ``GET /xAPI/statements`` (``params`` as sent; ``more`` continues a list), audited.
+
+    Raises:
+        AccessDenied: the principal may not read statements.
+        StatementInvalid: a parameter is unknown, malformed or conflicting; the cursor is not valid.
+        StatementNotFound: no statement with the id asked inside the scope (the same for any other school's).
+    """
+    scope = read_scope(home, principal)
+    key = pseudonym_key(home.settings)
+    now = dt.datetime.now(dt.UTC)
+    after = None
+    if "more" in params:
+        if len(params) > 1:
+            raise StatementInvalid("more 不能与其他参数同时使用", "'more' cannot be combined with other parameters")
+        params, after = paging.read_cursor(signing_key(home.settings), principal.id, params["more"], now)
+    request = statement_request(params, key)
+    with session_scope(home.engine) as session:
+        if request.statement_id is not None:
+            row = query.single(session, scope, request.statement_id, voided=request.voided)
+            if row is None:
+                raise StatementNotFound(
+                    f"没有语句 {request.statement_id}",
+                    f"No statement {request.statement_id}",
+                    statement_id=request.statement_id,  # fmt: skip
+                )
+            rows, cursor = [row], None
+        else:
+            page = query.statements(session, scope, request.filter, after)
+            rows = page.rows
+            cursor = None if page.after is None else paging.make_cursor(signing_key(home.settings), principal.id, params, page.after, now)  # fmt: skip
+        statements = [shaped(original(r, key), request.fmt, accept_language) for r in rows]
+        if rows:
+            _audit_read(session, principal, rows, single=request.statement_id is not None)
+    return StatementAnswer(
+        statements=statements,
+        single=request.statement_id is not None,
+        attachments=request.attachments,
+        more=cursor,
+        consistent_through=iso(now),
+        last_modified=rows[0].stored if request.statement_id is not None else None,
+    )
+
+
+def _audit_read(session: Any, principal: Principal, rows: list[LrsStatement], *, single: bool) -> None:
+    own = bool(principal.grants) and all(role(g.role).scope in ("self", "children") for g in principal.grants)
+    orgs = sorted({r.org_code for r in rows})
+    record_event(
+        session,
+        actor=principal.id,
+        actor_role=_roles(principal),
+        org_code=orgs[0] if len(orgs) == 1 else None,
+        action="lrs_read",
+        dataset=DATASET,
+        row_count=len(rows),
+        purpose="self_access" if own else "routine_duty",
+        minors=any(r.learner_pseudonym is not None for r in rows),
+        detail={"single": single, "learners": sorted({r.learner_pseudonym for r in rows if r.learner_pseudonym})[:50]},
+    )
+
+
+def _roles(principal: Principal) -> str | None:
+    return ",".join(sorted({g.role for g in principal.grants})) or None

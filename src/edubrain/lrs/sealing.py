@@ -1,0 +1,62 @@
+"""The exact statement as received, encrypted at rest (AES-256-GCM under a key derived from the pseudonym key).
+
+The LRS must return a statement in the ``exact`` format (xAPI 1.0.3 Communication §2.1.3), names and mailboxes
+included, but the operational database must not hold learners' identifiers in clear. So the stored row holds
+the pseudonymous copy (:func:`edubrain.lrs.agents.pseudonymous`) in clear and the exact statement only sealed:
+AES-256-GCM (NIST SP 800-38D) under a key derived by HKDF-SHA256 (RFC 5869) from the platform's pseudonym key,
+with the row's organisation and statement id as associated data (a sealed body copied to another row does not
+open). A database copy without the key reveals no identifier; the key's id is stored with each row.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from edubrain.governance.pseudonyms import PseudonymKey, PseudonymKeyError
+
+_INFO = b"edubrain lrs statement v1"
+_NONCE = 12
+
+
+def _cipher(key: PseudonymKey) -> AESGCM:
+    material = key.secret.get_secret_value().encode("utf-8")
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(material)
+    return AESGCM(derived)
+
+
+def seal(statement: dict[str, Any], key: PseudonymKey, *, org_code: str, statement_id: str) -> str:
+    """The statement as compact JSON, encrypted; returned as base64 text (nonce + ciphertext + tag)."""
+    nonce = os.urandom(_NONCE)
+    plain = json.dumps(statement, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    sealed = _cipher(key).encrypt(nonce, plain, f"{org_code}|{statement_id}".encode())
+    return base64.b64encode(nonce + sealed).decode("ascii")
+
+
+def unseal(text: str, key: PseudonymKey, *, key_id: str, org_code: str, statement_id: str) -> dict[str, Any]:
+    """The statement sealed by :func:`seal`.
+
+    Raises:
+        PseudonymKeyError: the row was sealed under another key (``key_id``), or it does not open (tampered).
+    """
+    if key_id != key.key_id:
+        raise PseudonymKeyError(
+            f"语句 {statement_id} 由密钥 {key_id} 加密，当前密钥为 {key.key_id}",
+            f"Statement {statement_id} was sealed under key {key_id}, the current key is {key.key_id}",
+        )
+    raw = base64.b64decode(text)
+    try:
+        plain = _cipher(key).decrypt(raw[:_NONCE], raw[_NONCE:], f"{org_code}|{statement_id}".encode())
+    except Exception as exc:  # InvalidTag: altered ciphertext or moved to another row
+        raise PseudonymKeyError(
+            f"语句 {statement_id} 的密文无法解开（被改动或被移到其他记录）",
+            f"The sealed body of statement {statement_id} does not open (altered, or moved to another row)",
+        ) from exc
+    value: dict[str, Any] = json.loads(plain)
+    return value

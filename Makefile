@@ -41,6 +41,9 @@ demo: install
 # (fitness is scored by the ingest hook during the load; the place forecast and its backtest are run here)
 	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) forecast places > /dev/null
 	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) forecast backtest > /dev/null
+# (the synthetic smart-campus self-assessments go through the evaluation workflow; the monitoring tree then counts them)
+	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) smart-campus plant $(DEMO_HOME)/city > /dev/null
+	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) monitoring run > /dev/null
 	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) status
 	EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) history schools
 	printf 'demo-analyst-2026\n' | EDUBRAIN_HOME=$(DEMO_HOME) $(EDUBRAIN) users add analyst --org 110000 --role city_analyst --password-stdin

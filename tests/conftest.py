@@ -171,6 +171,7 @@ GATED_DERIVATIONS: dict[str, tuple[str, ...]] = {
     "monitoring": ("monitoring",),
     "training": ("training",),
     "facilities": ("facilit", "iot"),
+    "smart_campus": ("smart_campus",),
 }
 """Derivations that run after an exchange session only in test files whose names hold one of the words."""
 

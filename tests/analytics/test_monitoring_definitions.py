@@ -57,7 +57,7 @@ def test_the_network_targets_are_the_plans_100_percent() -> None:
 
 def test_inputs_are_read_once_each_way() -> None:
     current, history = load_monitoring().inputs()
-    assert current == ("classes", "school_infrastructure", "schools", "teacher_assignments")
+    assert current == ("classes", "school_infrastructure", "schools", "smart_campus_scores", "teacher_assignments")
     assert history == ("students",)
 
 

@@ -73,6 +73,9 @@ def result() -> Iterator[dict[tuple[str, str, int], dict[str, object]]]:
         "classes": ibis.memtable(_classes()),
         "teacher_assignments": ibis.memtable(_assignments()),
         "students": ibis.memtable(_students_history()),
+        "smart_campus_scores": ibis.memtable(
+            pa.table({"school_code": [S1, S2, S3], "school_year": [Y, Y, Y], "meets_standard": [1, 0, 1]})
+        ),
     }
     rows = con.to_pyarrow(monitoring_expr(tables)).to_pylist()
     con.disconnect()
@@ -98,6 +101,8 @@ EXPECTED_2024: dict[str, dict[str, float | None]] = {
         S1: 100 * 120 / 200, S2: 100 * 40 / 50, S3: None, S4: 100 * 50 / 40,
         HAIDIAN: 100 * 160 / 250, CHAOYANG: 100 * 50 / 40, CITY: 100 * 210 / 290,
     },
+    # smart-campus 达标 (smart_campus_scores): S1 and S3 meet, S2 does not, S4 has no row
+    "smart_campus_standard_rate": {S1: 100.0, S2: 0.0, S3: 100.0, HAIDIAN: 100 * 1 / 2, CHAOYANG: 100.0, CITY: 100 * 2 / 3},
     "smart_classroom_share": {
         S1: 100 * 2 / 4, S2: 100 * 1 / 2, S3: 100 * 3 / 3, S4: 100 * 0 / 1,
         HAIDIAN: 100 * 3 / 6, CHAOYANG: 100 * 3 / 4, CITY: 100 * 6 / 10,

@@ -48,6 +48,7 @@ DATASETS = {
     "teacher_portfolio",
     "teacher_profiles",
     "teachers",
+    "smart_campus_scores",
     "training_coverage",
     "training_records",
 }
@@ -70,6 +71,7 @@ def test_registry_packaged_catalog_has_the_submitted_and_derived_datasets(catalo
         "school_profiles",
         "student_profiles",
         "teacher_profiles",
+        "smart_campus_scores",
         "training_coverage",
     }
     for dataset_id in derived:

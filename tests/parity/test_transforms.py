@@ -13,6 +13,7 @@ import pytest
 import edubrain.jobs.facilities  # noqa: F401  (registers facility_device_months and facility_indicators, as below)
 import edubrain.jobs.fitness  # noqa: F401  (registers its transforms before the parametrisation reads REGISTRY)
 import edubrain.jobs.monitoring  # noqa: F401  (registers monitoring_indicators, as above)
+import edubrain.jobs.smart_campus  # noqa: F401  (registers smart_campus_scores platform values)
 import edubrain.jobs.training  # noqa: F401  (registers training_coverage, as above)
 from edubrain.config import Settings
 from edubrain.exchange.ingest import ingest_file
@@ -117,6 +118,8 @@ def test_the_profiles_job_writes_the_same_profiles_on_spark(
         for dataset_id in keys:
             table = parity_city.lake.read(parity_city.catalog.dataset(dataset_id))
             assert table.num_rows == result.rows[dataset_id]
+            order = list(zip(*(table[k].to_pylist() for k in keys[dataset_id]), strict=True))
+            assert order == sorted(order), (engine.name, dataset_id)  # written in key order on either engine
             written[engine.name][dataset_id] = table.select(parity_city.catalog.dataset(dataset_id).field_names)
     for dataset_id, key in keys.items():
         _assert_same_rows(dataset_id, written["duckdb"][dataset_id], written["spark"][dataset_id], key)

@@ -28,15 +28,15 @@ from tests.web.test_fitness_page_city import SynthWeb, lake_table
 DEMO_PASSWORD = "demo-password-nav-1"
 _ACCOUNTS: dict[str, list[DemoAccount]] = {}
 EXPECTED = {
-    "city_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/forecast", "/monitoring", "/monitoring/facilities", "/monitoring/training", "/profiles", "/identity"},
-    "city_analyst": {"/", "/catalog", "/data", "/fitness", "/forecast", "/monitoring", "/monitoring/facilities", "/monitoring/training", "/profiles", "/identity"},
-    "district_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/forecast", "/monitoring", "/monitoring/facilities", "/monitoring/training", "/profiles", "/identity"},
-    "district_analyst": {"/", "/catalog", "/data", "/fitness", "/forecast", "/monitoring", "/monitoring/facilities", "/monitoring/training", "/profiles", "/identity"},
-    "school_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/monitoring", "/monitoring/facilities", "/monitoring/training", "/profiles", "/identity"},
+    "city_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/forecast", "/monitoring", "/profiles", "/identity"},
+    "city_analyst": {"/", "/catalog", "/data", "/fitness", "/forecast", "/monitoring", "/profiles", "/identity"},
+    "district_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/forecast", "/monitoring", "/profiles", "/identity"},
+    "district_analyst": {"/", "/catalog", "/data", "/fitness", "/forecast", "/monitoring", "/profiles", "/identity"},
+    "school_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/monitoring", "/profiles", "/identity"},
     "teacher": {"/", "/catalog", "/data", "/fitness", "/profiles"},
     "student": {"/", "/catalog", "/data", "/fitness/mine", "/profiles"},
     "parent": {"/", "/catalog", "/data", "/fitness/mine", "/profiles"},
-    "auditor": {"/", "/catalog", "/data", "/fitness", "/forecast", "/monitoring", "/monitoring/facilities", "/monitoring/training", "/audit", "/profiles"},
+    "auditor": {"/", "/catalog", "/data", "/fitness", "/forecast", "/monitoring", "/audit", "/profiles"},
     "public": {"/", "/catalog", "/data"},
 }  # fmt: skip
 """The links each demo role is shown."""

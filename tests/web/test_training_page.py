@@ -71,7 +71,7 @@ def test_training_page_shows_a_district_its_schools_and_its_list(web: Client) ->
     assert rows_of(html, "training-list", "data-teacher") == ["T110800001", "T110800004"]
     assert "张校长" in html and "赵老师" in html and "刘校长" not in html
     assert 'id="training-data"' in html and "评估日 2025-10-15" in html
-    assert 'id="nav-training"' in html and 'class="on"' in html.split('id="nav-training"')[1][:40]
+    assert 'id="tab-nav-training"' in html and 'class="on"' in html.split('id="tab-nav-training"')[1][:40]  # its tab
 
 
 def test_training_page_in_english(web: Client) -> None:

@@ -18,6 +18,7 @@ from edubrain.cli import facilities as facilities_cli
 from edubrain.cli import identity as identity_cli
 from edubrain.cli import monitoring as monitoring_cli
 from edubrain.cli import profiles as profiles_cli
+from edubrain.cli import smart_campus as smart_campus_cli
 from edubrain.cli import training as training_cli
 from edubrain.cli.common import CommandGroup, state
 from edubrain.config import Settings
@@ -75,6 +76,7 @@ profiles_cli.register(app)
 training_cli.register(app)
 monitoring_cli.register(app)
 facilities_cli.register(app)
+smart_campus_cli.register(app)
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from edubrain.cli.common import (
@@ -9,9 +11,11 @@ from edubrain.cli.common import (
     Col,
     CommandGroup,
     OutputFormat,
+    console,
     home,
     print_derived_run,
     print_rows,
+    signed_in,
     state,
     t,
 )
@@ -83,6 +87,31 @@ def indicators(fmt: OutputFormat = FORMAT_OPTION) -> None:
         Col("unit", "单位", "unit"),
     ]
     print_rows(rows, fmt, columns, title=t("信息化监测指标", "Monitoring indicators"))
+
+
+@app.command("report")
+def report(
+    year: int = typer.Option(..., "--year", help="学年（开始年份）/ school year (its first year), e.g. 2025."),
+    area: str = typer.Option(..., "--area", help="110000（全市）或区划代码 / 110000 (city) or a district code."),
+    fmt: str = typer.Option("pdf", "--format", help="pdf 或 xlsx / pdf or xlsx."),
+    out: Path = typer.Option(..., "--out", "-o", help="输出文件 / output file."),
+    user: str = typer.Option(None, "--user", envvar="EDUBRAIN_USER", help="以此用户身份读取 / read as this user."),
+) -> None:
+    """生成年度信息化监测报告（供督导）/ write the annual monitoring report of the city or a district.
+
+    Signs in (password from EDUBRAIN_PASSWORD or prompted): city staff and auditors may have any area, district
+    staff only their own district. The report holds the seven goals' indicators against their targets with the
+    year-on-year change, the districts compared (city) or the schools below target (district), training coverage
+    (counts only), facilities, the methods and the data versions read; the download is audited.
+
+    Example: edubrain monitoring report --year 2025 --area 110108 --format pdf --out 海淀区2025监测报告.pdf --user hd
+    """
+    from edubrain.reports.monitoring_report import monitoring_report
+
+    h = home()
+    found = monitoring_report(h, signed_in(h, user), year=year, area=area, fmt=fmt)
+    out.write_bytes(found.content)
+    console.print(t(f"已生成 {found.report.title_zh}：{out}", f"{found.report.title_en} written to {out}"))
 
 
 def register(parent: typer.Typer) -> None:

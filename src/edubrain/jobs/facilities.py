@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from edubrain.analytics.facilities import device_months_expr, indicators_expr, suppress_small_cells
+from edubrain.analytics.facilities.efficiency import load_thresholds
 from edubrain.home import Home
 from edubrain.jobs.derived import computed_from, write_derived
 from edubrain.jobs.engine import LakeEngine, open_engine
@@ -61,7 +62,9 @@ def build_device_months(tables: Mapping[str, Table]) -> Table:
 def build_indicators(tables: Mapping[str, Table]) -> Table:
     """Every indicator row (all levels), before small-cell suppression."""
     names = ("schools", "students", "teachers", "app_usage_events", "satisfaction_surveys")
-    return indicators_expr({"facility_device_months": build_device_months(tables), **{n: tables[n] for n in names}})
+    inputs = {"facility_device_months": build_device_months(tables), **{n: tables[n] for n in names}}
+    limits = load_thresholds()
+    return indicators_expr(inputs, low_use_below=limits.low_use_below, min_active=limits.min_active_users)
 
 
 register(

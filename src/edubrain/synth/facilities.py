@@ -13,6 +13,11 @@ Planted, with the truth written beside the city in ``facility-truth/``:
 - **fault bursts** (``faults.csv``): a device that reports one fault code on 3-7 consecutive days of one
   month. No other reading carries a fault code, and no other device misses a whole month (a device misses
   a day with probability 3 %), so the derived ``facility_device_months`` must give back exactly these.
+- **low-use applications** (``low_use.csv``): :data:`LOW_USE_APPS`, bought for students but opened by about
+  2 % of them once a month, drawn from their own random stream (the other applications' draws are unchanged).
+  Every other student and staff application is used by far more (its weekly active rate is several times the
+  threshold of ``analytics/data/usage_efficiency.yaml``), so the city rows flagged ``low_use`` must name
+  exactly these applications.
 
 :func:`write_facilities` is the one call from the generator (:func:`edubrain.synth.generate.generate`).
 """
@@ -57,6 +62,10 @@ APPS = {
     "campus-oa": ("校园办公系统", ("2", "4")),
 }
 """Application id -> (name, roles that use it)."""
+LOW_USE_APPS = {"e-reading": ("数字阅读平台", ("1",))}
+"""Planted low-use applications: id -> (name, roles it was bought for)."""
+LOW_USE_ADOPTION = 0.02
+"""Mean share of a low-use application's users who open it in a month (once)."""
 ACTIVE = {"1": 0.45, "2": 0.75, "3": 0.30, "4": 0.9}
 """Mean share of a role's users active in a month."""
 RESPONDENTS = {"1": 40, "2": 25, "3": 40, "4": 3}
@@ -223,6 +232,7 @@ def usage(config: SynthConfig, school: str, index: int, pools: dict[str, int], d
                         schema_overrides={"event_date": pl.Date},
                     )
                 )  # fmt: skip
+    parts.extend(_low_use(config, school, index, pools, days))
     if not parts:
         return pl.DataFrame()
     frame = pl.concat(parts).with_columns(
@@ -237,6 +247,33 @@ def usage(config: SynthConfig, school: str, index: int, pools: dict[str, int], d
         .agg(pl.col("event_count").sum(), pl.col("duration_minutes").sum().clip(upper_bound=1440.0))
         .sort("app_id", "user_pseudonym", "event_date")
     )
+
+
+def _low_use(
+    config: SynthConfig, school: str, index: int, pools: dict[str, int], days: list[dt.date]
+) -> list[pl.DataFrame]:
+    """One school's events of :data:`LOW_USE_APPS`: about :data:`LOW_USE_ADOPTION` of the users, once a month."""
+    rng = stream(config.seed, "app-usage-low", index)
+    parts = []
+    for month in sorted({_month(d) for d in days}):
+        in_month = np.array([d for d in days if _month(d) == month], dtype="datetime64[D]")
+        for app_id, (name, roles) in LOW_USE_APPS.items():
+            for role in (r for r in roles if pools.get(r, 0)):
+                users = rng.choice(pools[role], size=rng.binomial(pools[role], LOW_USE_ADOPTION), replace=False)
+                if not len(users):
+                    continue
+                parts.append(
+                    pl.DataFrame(
+                        {
+                            "app_id": app_id, "app_name": name, "school_code": school, "user_role": role,
+                            "user": users, "event_date": in_month[rng.integers(0, len(in_month), len(users))],
+                            "event_count": np.ones(len(users), dtype=np.int64),
+                            "duration_minutes": rng.integers(2, 15, len(users)).astype(float),
+                        },
+                        schema_overrides={"event_date": pl.Date},
+                    )
+                )  # fmt: skip
+    return parts
 
 
 def _hashes(texts: pl.Series) -> pl.Series:
@@ -350,6 +387,12 @@ def _write_truth(root: Path, offline: pl.DataFrame, faults: pl.DataFrame, regist
     schools = register.select("device_id", "school_code")
     offline.join(schools, on="device_id").sort("device_id", "month").write_csv(folder / "offline.csv")
     faults.join(schools, on="device_id").sort("device_id", "month").write_csv(folder / "faults.csv")
+    pl.DataFrame({"app_id": sorted(LOW_USE_APPS)}).write_csv(folder / "low_use.csv")
+
+
+def read_low_use_truth(root: Path) -> list[str]:
+    """The planted low-use application ids of a generated city."""
+    return pl.read_csv(root / TRUTH_FOLDER / "low_use.csv").get_column("app_id").to_list()
 
 
 def read_truth(root: Path) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -31,6 +31,7 @@ from edubrain.synth.network_shortfalls import plant as plant_network_shortfalls
 from edubrain.synth.population import DistrictModel
 from edubrain.synth.rng import stream
 from edubrain.synth.schools import city_schools
+from edubrain.synth.smart_campus import plant as plant_smart_campus
 from edubrain.synth.teachers import TeacherModel
 from edubrain.synth.training_gaps import plant_training
 from edubrain.synth.writer import TableWriter, Written, as_text, csv_lines, headers, plain_booleans
@@ -136,6 +137,8 @@ def generate(
     frame = write_facilities(
         config, catalog, schools, manifest.frame()
     )  # IoT, usage, surveys; truth in facility-truth/
+    planted = schools.filter(pl.col("district_code").is_in([d.code for d in chosen]))
+    plant_smart_campus(root, planted, config.end_year, config.seed)  # self-assessments; truth in smart-campus-truth/
     frame.write_csv(root / "manifest.csv")
     return frame
 

@@ -610,6 +610,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "m1_numerator": ("分子", "Numerator"),
     "m1_denominator": ("分母", "Denominator"),
     "m1_target_line": ("目标值", "Target"),
+    "m1_tab_tree": ("指标体系", "Indicator tree"),
+    "m1_report": ("年度信息化监测报告（供督导）", "Annual monitoring report (for supervision)"),
+    "m1_report_pdf": ("下载 PDF", "Download PDF"),
+    "m1_report_xlsx": ("下载 Excel", "Download Excel"),
+    # M4: the monitoring cockpit (/monitoring/cockpit)
+    "m4_title": ("监测驾驶舱", "Monitoring cockpit"),
+    "m4_intro": (
+        "选择指标和学年：地图按各区的指标值着色，以目标值为分界（达标 / 未达标）；点击一个区查看其学校，点击学校查看该校全部指标。",
+        "Pick an indicator and a school year: the map colours each district by its value, with the target as the "
+        "break (met / not met); click a district for its schools, and a school for all of its indicators.",
+    ),
+    "m4_map": ("各区分布", "Districts"),
+    "m4_met": ("达标", "Met"),
+    "m4_not_met": ("未达标", "Not met"),
+    "m4_hidden": ("不在您的权限范围内", "Outside your scope"),
+    "m4_no_value": ("暂无数据", "No data"),
+    "m4_target": ("目标", "Target"),
+    "m4_trends": ("各指标历年趋势 · {name}", "Each indicator year by year · {name}"),
+    "m4_district_list": ("各区指标值", "Values of the districts"),
+    "m4_schools": ("{name} 各学校 · {indicator}", "Schools of {name} · {indicator}"),
+    "m4_schools_note": ("未达标的学校排在前面并突出显示。", "Schools below the target come first and are highlighted."),
+    "m4_school": ("学校全部指标 · {name}", "All indicators of the school · {name}"),
+    "m4_pick_district": (
+        "点击地图上的区或下表中的区名查看其学校。",
+        "Click a district on the map or in the table for its schools.",
+    ),
+    "m4_map_no_js": (
+        "地图需要 JavaScript；下表列出相同数据。",
+        "The map needs JavaScript; the table has the same data.",
+    ),
     # M3: campus facilities, usage and satisfaction (/monitoring/facilities)
     "nav_facilities": ("设施与应用", "Facilities and apps"),
     "m3_title": ("校园设施、应用使用与满意度", "Campus facilities, application usage and satisfaction"),
@@ -649,6 +679,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "m3_active_rate": ("活跃用户率", "Active users"),
     "m3_active": ("活跃用户", "Active users (count)"),
     "m3_sessions": ("人均会话数", "Sessions per active user"),
+    "m3_weekly_rate": ("周活跃率", "Weekly active rate"),
+    "m3_minutes": ("人均使用分钟", "Minutes per active user"),
+    "m3_efficiency": ("使用效率", "Use"),
+    "m3_low_use": ("低使用", "Low use"),
+    "m3_in_use": ("正常使用", "In use"),
+    "m3_low_use_note": (
+        "周活跃率 = 活跃人周 ÷（应用对象人数 × 当月有使用数据的周数）；低于 {pct}% 标为“低使用”（阈值见 analytics/data/usage_efficiency.yaml）。人均使用分钟只计报送了时长的用户。详见 docs/facilities.md。",
+        "Weekly active rate = active user-weeks ÷ (eligible users × weeks of the month with usage data); below {pct}% "
+        "is flagged “low use” (threshold in analytics/data/usage_efficiency.yaml). Minutes per active user count only "
+        "users whose minutes were reported. See docs/facilities.md.",
+    ),
+    "m3_reach": ("应用覆盖学校", "Schools using each application"),
+    "m3_reach_schools": ("在用学校 / 报送学校", "Schools using it / reporting"),
+    "m3_reach_share": ("在用学校比例", "Share of schools"),
+    "m3_apps_in_use": (
+        "在用应用占在服务应用的 {share}（{m} / {n}，按学校计）。",
+        "Applications in use: {share} of those in service ({m} of {n}, counted per school).",
+    ),
+    "m3_reach_note": (
+        "某校当月至少 {n} 名用户使用过的应用算“在用”；学校只计当月报送了使用数据的学校，应用只计当月有任何学校使用的应用（平台没有授权或开通数据）。",
+        "An application is in use at a school when at least {n} users used it that month; only schools that reported "
+        "usage that month count, and only applications some school used (the platform has no licence or "
+        "provisioning data).",
+    ),
     "m3_satisfaction": ("用户满意度", "User satisfaction"),
     "m3_mean_score": ("平均分（1–5）", "Mean score (1–5)"),
     "m3_respondents": ("答卷数", "Answer sheets"),
@@ -669,6 +723,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # M2: training coverage (培训覆盖监测, /monitoring/training)
     "nav_training": ("培训覆盖", "Training coverage"),
+    "nav_smart_campus": ("智慧校园达标", "Smart campus"),
     "m2_title": ("培训覆盖监测", "Training coverage"),
     "m2_intro": (
         "校长、教师年度培训学时是否达到目标，滚动三年是否覆盖，以及按目前进度预计年底是否达标。",

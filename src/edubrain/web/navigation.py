@@ -152,6 +152,13 @@ def may_view_facilities(home: Home, principal: Principal) -> bool:
     return any(readable(scope, home.catalog.dataset(d)) for d in ("facility_indicators", "facility_area_indicators"))
 
 
+def may_view_smart_campus(home: Home, principal: Principal) -> bool:
+    """智慧校园达标评定: school, district and city administrators, analysts and auditors (the workflow's readers)."""
+    from edubrain.smart_campus import may_use
+
+    return may_use(principal)
+
+
 def no_cockpit_note(principal: Principal | None) -> str:
     """The message key of the cockpit's note for a principal without dashboards: the public's says what it can see."""
     personal = principal is not None and any(role(g.role).scope in PERSONAL_SCOPES for g in principal.grants)
@@ -167,16 +174,36 @@ class NavItem:
         path: Where it goes.
         rule: Whether a principal may use the page (the route asks the same function).
         also: Further path prefixes that mark the link as the current page.
+        tab_of: The path of the entry whose tabs include this page: the header shows this link only to a
+            principal who does not see that entry (who reaches the page by its tab).
     """
 
     label: str
     path: str
     rule: Rule
     also: tuple[str, ...] = ()
+    tab_of: str | None = None
 
     def prefixes(self) -> tuple[str, ...]:
         """The path prefixes of the pages this link stands for."""
         return (self.path, *self.also)
+
+
+MONITORING_TABS: tuple[NavItem, ...] = (
+    NavItem("m1_tab_tree", "/monitoring", may_view_monitoring, ("/monitoring/indicators",)),
+    NavItem("m4_title", "/monitoring/cockpit", may_view_monitoring),
+    NavItem("nav_facilities", "/monitoring/facilities", may_view_facilities),
+    NavItem("nav_training", "/monitoring/training", may_view_training),
+    NavItem("nav_smart_campus", "/monitoring/smart-campus", may_view_smart_campus),
+)
+"""The tabs of the 信息化监测 pages (one header entry, ``nav_monitoring``, stands for all of them)."""
+
+
+def tab_items(home: Home, principal: Principal | None, path: str) -> list[NavLink]:
+    """The 信息化监测 tabs ``principal`` may use on a page under ``/monitoring`` (none elsewhere)."""
+    if principal is None or _match("/monitoring", path) < 0:
+        return []
+    return _links([item for item in MONITORING_TABS if item.rule(home, principal)], path)
 
 
 NAV: tuple[NavItem, ...] = (
@@ -188,8 +215,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("nav_my_fitness", "/fitness/mine", may_view_own_fitness),
     NavItem("nav_forecast", "/forecast", may_view_forecast),
     NavItem("nav_monitoring", "/monitoring", may_view_monitoring),
-    NavItem("nav_facilities", "/monitoring/facilities", may_view_facilities),
-    NavItem("nav_training", "/monitoring/training", may_view_training),
+    NavItem("nav_facilities", "/monitoring/facilities", may_view_facilities, tab_of="/monitoring"),
+    NavItem("nav_training", "/monitoring/training", may_view_training, tab_of="/monitoring"),
     NavItem("nav_profiles", "/profiles", may_view_profiles),
     NavItem("nav_identity", "/identity", may_review_identities),
     NavItem("nav_audit", "/audit", may_read_audit),
@@ -217,7 +244,13 @@ def nav_items(home: Home, principal: Principal | None, path: str) -> list[NavLin
     """The links ``principal`` may use, the one standing for ``path`` marked ``on`` (the longest prefix wins)."""
     if principal is None:
         return []
-    shown = [item for item in NAV if item.rule(home, principal)]
+    allowed = [item for item in NAV if item.rule(home, principal)]
+    paths = {item.path for item in allowed}
+    return _links([i for i in allowed if i.tab_of not in paths], path)
+
+
+def _links(shown: list[NavItem], path: str) -> list[NavLink]:
+    """``shown`` as links, the one standing for ``path`` marked ``on`` (the longest prefix wins)."""
     scores = [max(_match(p, path) for p in item.prefixes()) for item in shown]
     best = max(scores, default=-1)
     return [NavLink(i.label, i.path, best >= 0 and s == best) for i, s in zip(shown, scores, strict=True)]

@@ -18,6 +18,7 @@ import polars as pl
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from edubrain.analytics.facilities.efficiency import load_thresholds
 from edubrain.errors import EduBrainError
 from edubrain.governance.facility_access import device_months, facility_indicators
 from edubrain.governance.scope import AccessDenied, viewpoint
@@ -85,6 +86,9 @@ def _context(page: Page, rows: pl.DataFrame, own: pl.DataFrame, org: str, wanted
         "roles": {code: pick(page.lang, *pair) for code, pair in ROLES.items()},
         "kind_names": {code: pick(page.lang, *pair) for code, pair in KINDS.items()},
         "k": page.home.settings.small_cell_min,
+        "low_use_below": load_thresholds().low_use_below,
+        "min_active": load_thresholds().min_active_users,
+        "reach": _reach(own, month),
         "label": _label,
     }
 
@@ -125,10 +129,12 @@ def _kinds(own: pl.DataFrame, month: int) -> list[dict[str, Any]]:
     return [{"kind": kind, **cells[kind]} for kind in sorted(cells)]
 
 
+USAGE = ("active_user_rate", "sessions_per_active_user", "weekly_active_rate", "minutes_per_active_user", "low_use")
+"""The usage table's indicators (one row per application and role); ``low_use`` is the 0/1 flag."""
+
+
 def _usage(own: pl.DataFrame, month: int) -> list[dict[str, Any]]:
-    frame = own.filter(
-        (pl.col("month") == month) & pl.col("indicator").is_in(["active_user_rate", "sessions_per_active_user"])
-    )
+    frame = own.filter((pl.col("month") == month) & pl.col("indicator").is_in(USAGE))
     cells: dict[tuple[str, str], dict[str, Any]] = {}
     for row in frame.iter_rows(named=True):
         cell = cells.setdefault((row["app_id"], row["category"]), {"app": row["app_name"] or row["app_id"]})
@@ -136,6 +142,20 @@ def _usage(own: pl.DataFrame, month: int) -> list[dict[str, Any]]:
         cell["people"] = row["people"]
         cell["suppressed"] = cell.get("suppressed") or row["suppressed"]
     return [{"app_id": a, "role": r, **cells[(a, r)]} for a, r in sorted(cells, key=lambda k: (k[0] == ALL, k))]
+
+
+def _reach(own: pl.DataFrame, month: int) -> dict[str, Any]:
+    """Schools where each application is in use (``app_school_reach``) and applications in use (``*`` row)."""
+    frame = own.filter(
+        (pl.col("month") == month) & pl.col("indicator").is_in(["app_school_reach", "apps_in_use_share"])
+    )
+    names = {r["app_id"]: r["app_name"] for r in own.filter(pl.col("app_name").is_not_null()).iter_rows(named=True)}
+    apps = [
+        {**r, "app": names.get(r["app_id"], r["app_id"])}
+        for r in frame.filter(pl.col("indicator") == "app_school_reach").sort("app_id").iter_rows(named=True)
+    ]
+    share = frame.filter(pl.col("indicator") == "apps_in_use_share")
+    return {"apps": apps, "share": share.row(0, named=True) if share.height else None}
 
 
 def _survey_month(own: pl.DataFrame, month: int) -> int | None:

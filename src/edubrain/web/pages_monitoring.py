@@ -19,8 +19,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from edubrain.errors import CatalogError, EduBrainError
-from edubrain.monitoring import IndicatorDetail, detail, tree
+from edubrain.monitoring import IndicatorDetail, detail, no_such_org, tree
+from edubrain.monitoring.cockpit import cockpit, school_card
 from edubrain.web.messages import pick
+from edubrain.web.monitoring_cockpit import chart_data, schools_worst_first
 from edubrain.web.navigation import may_view_monitoring
 from edubrain.web.render import NotFound, Page, open_page, out_of_scope
 
@@ -63,6 +65,38 @@ def indicator_page(request: Request, indicator_id: str, org: str | None = None, 
     except EduBrainError as exc:
         return page.error(exc)
     return page.render("monitoring_indicator.html", d=found, chart=_chart(page, found))
+
+
+@router.get("/monitoring/cockpit")
+def cockpit_page(
+    request: Request,
+    indicator: str | None = None,
+    year: int | None = None,
+    district: str | None = None,
+    school: str | None = None,
+) -> Response:
+    """监测驾驶舱: the district map of one indicator against its target, the trends, a district's schools, a school."""
+    page = _opened(request)
+    if isinstance(page, Response):
+        return page
+    try:
+        found = cockpit(page.home, page.principal, indicator, year)
+        district = district or (found.org_code if found.org_level == "district" else None)  # own by default
+        school = school or (found.org_code if found.org_level == "school" else None)
+        schools = None
+        if district:
+            schools = detail(page.home, page.principal, found.indicator.id, district, found.school_year)
+            if schools.org_level != "district":
+                raise no_such_org(district)
+        card = school_card(page.home, page.principal, school, found.school_year) if school else None
+    except CatalogError:
+        return page.error(NotFound(f"没有监测指标 {indicator}", f"No monitoring indicator {indicator}"), 404)
+    except EduBrainError as exc:
+        return page.error(exc)
+    return page.render(
+        "monitoring_cockpit.html", c=found, schools=schools, ranked=schools_worst_first(schools) if schools else [],
+        card=card, chart=chart_data(page, found, card),
+    )  # fmt: skip
 
 
 def _chart(page: Page, d: IndicatorDetail) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from edubrain.home import Home
 from edubrain.web.cockpit import IndicatorCache
 from edubrain.web.labels import dataset_title
 from edubrain.web.messages import LANGS, MESSAGES, pick, t
-from edubrain.web.navigation import nav_items, no_cockpit_note
+from edubrain.web.navigation import nav_items, no_cockpit_note, tab_items
 from edubrain.web.session import LANG_COOKIE, WebSession, open_session
 
 logger = logging.getLogger(__name__)
@@ -130,6 +130,7 @@ def base_context(request: Request, lang: str, principal: Principal | None, csrf_
         "lang_url": f"{url.path}?{url.query}",
         "csrf_token": csrf_token,
         "nav": nav,
+        "tabs": tab_items(app_home(request), principal, request.url.path),
     }
 
 

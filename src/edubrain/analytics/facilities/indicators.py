@@ -18,8 +18,24 @@ device_fault_rate          fault device-days                    reported device-
 energy_kwh_per_student     kWh of electricity meters            enrolled students       ``*``
 active_user_rate           active users (distinct pseudonyms)   enrolled or staff       user role
 sessions_per_active_user   sign-in events (type 1)              active users            user role
+weekly_active_rate         active user-weeks                    (enrolled or staff)     user role
+                                                                x weeks with usage
+minutes_per_active_user    minutes used                         active users who        user role
+                                                                reported minutes
+low_use                    weekly_active_rate (1 = below the    the threshold           user role
+                           threshold, 0 = not below)
+app_school_reach           schools where the app is in use      schools reporting usage ``*``
+apps_in_use_share          apps in use at the school(s)         apps in service x       ``*``
+                                                                schools reporting usage
 mean_satisfaction          sum of scores                        scores given            respondent role
 =========================  ===================================  ======================  ==========
+
+The usage-efficiency indicators (``weekly_active_rate``, ``minutes_per_active_user``, ``low_use``) are
+defined in ``docs/facilities.md`` (用法效率 / usage efficiency): a week is the ISO week (Monday to Sunday,
+``date_trunc('week')``) of an event's date, counted inside the month; "weeks with usage" are the weeks of the
+month in which the platform received any usage event from any school. ``low_use`` is a flag, not a ratio:
+``value`` is 1 when the weekly active rate is below the threshold (``numerator``) set as data
+(``analytics/data/usage_efficiency.yaml``, ``denominator`` holds it), else 0.
 """
 
 from __future__ import annotations
@@ -30,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 import ibis
 
 from edubrain.analytics.facilities.devices import month_of
+from edubrain.analytics.facilities.reach import reach_rows
 
 if TYPE_CHECKING:
     from ibis.expr.types import Table
@@ -52,9 +69,20 @@ INDICATORS: tuple[str, ...] = (
     "active_user_rate",
     "sessions_per_active_user",
     "mean_satisfaction",
+    "weekly_active_rate",
+    "minutes_per_active_user",
+    "low_use",
+    "app_school_reach",
+    "apps_in_use_share",
 )
 """The indicators, in the order pages show them."""
 COUNT_ONLY = ("device_faults",)
+FLAGS = ("low_use",)
+"""Indicators whose value is a 0/1 flag, not ``numerator / denominator``."""
+LOW_USE_BELOW = 0.05
+"""The default low-use threshold (a weekly active rate); the job passes the one declared as data."""
+IN_USE_MIN_ACTIVE = 10
+"""The default users a school needs for an application to be in use there; the job passes the declared one."""
 """Indicators whose value is the numerator itself."""
 ORG_KEYS = ("school_code", "district_code", "month")
 
@@ -141,10 +169,16 @@ def _with_district(t: Table, schools: Table, date: str) -> Table:
     return j.mutate(month=month_of(j[date]))
 
 
-def _usage_rows(usage: Table, schools: Table, enrolled: Table, staff: Table) -> list[Table]:
+def _usage_rows(usage: Table, schools: Table, enrolled: Table, staff: Table, min_active: int) -> list[Table]:
     """Active-user rate and sessions per active user per school, month, role and application (and ``*``)."""
     u = _with_district(usage, schools, "event_date")
-    u = u.mutate(sessions=ibis.ifelse(u["event_type"] == SESSION, u["event_count"], 0).cast("int64"))
+    week = u["event_date"].cast("date").truncate("W").cast("string")
+    u = u.mutate(
+        sessions=ibis.ifelse(u["event_type"] == SESSION, u["event_count"], 0).cast("int64"),
+        week=week,
+        user_week=u["user_pseudonym"] + ":" + week,
+    )
+    weeks = u.group_by(w_month=u["month"]).agg(weeks=lambda t: t["week"].nunique().cast("int64"))
     parts = []
     for app, name in ((u["app_id"], u["app_name"].max()), (ibis.literal(ALL), ibis.null("string"))):
         parts.append(
@@ -152,9 +186,13 @@ def _usage_rows(usage: Table, schools: Table, enrolled: Table, staff: Table) -> 
                 app_name=name,
                 active=lambda t: t["user_pseudonym"].nunique().cast("int64"),
                 sessions=lambda t: t["sessions"].sum().cast("int64"),
+                user_weeks=lambda t: t["user_week"].nunique().cast("int64"),
+                minutes=lambda t: t["duration_minutes"].sum().cast("float64"),
+                timed=lambda t: t["user_pseudonym"].nunique(where=t["duration_minutes"].notnull()).cast("int64"),
             )
         )
     g = parts[0].union(parts[1])
+    g = g.join(weeks, g["month"] == weeks["w_month"])
     g = g.mutate(s_year=school_year_of(g["month"]))
     g = g.left_join(enrolled, [g["school_code"] == enrolled["s_code"], g["s_year"] == enrolled["s_year"]])
     g = g.left_join(staff, g["school_code"] == staff["t_code"])
@@ -171,6 +209,9 @@ def _usage_rows(usage: Table, schools: Table, enrolled: Table, staff: Table) -> 
     return [
         _long(rate, "active_user_rate", rate["active"], rate["base"], rate["active"]),
         _long(g, "sessions_per_active_user", g["sessions"], g["active"], g["active"]),
+        _long(rate, "weekly_active_rate", rate["user_weeks"], rate["base"] * rate["weeks"], rate["active"]),
+        _long(g, "minutes_per_active_user", g["minutes"], g["timed"], g["active"]),
+        *reach_rows(u, min_active),
     ]
 
 
@@ -237,12 +278,28 @@ def _levels(schools: Table) -> Table:
     )
 
 
-def indicators_expr(tables: Mapping[str, Table]) -> Table:
+def _low_use_rows(levels: Table, below: float) -> Table:
+    """The low-use flag of every weekly active rate: 1 below ``below``, 0 otherwise (no flag without a rate)."""
+    rate = levels.filter((levels["indicator"] == "weekly_active_rate") & levels["value"].notnull())
+    return rate.mutate(
+        indicator=ibis.literal("low_use"),
+        value=ibis.ifelse(rate["value"] < below, 1.0, 0.0).cast("float64"),
+        numerator=rate["value"].cast("float64"),
+        denominator=ibis.literal(below).cast("float64"),
+    ).select(*levels.columns)
+
+
+def indicators_expr(
+    tables: Mapping[str, Table], low_use_below: float = LOW_USE_BELOW, min_active: int = IN_USE_MIN_ACTIVE
+) -> Table:
     """Every indicator per school, district and city and month, before small-cell suppression.
 
     Args:
         tables: ``facility_device_months`` (from :func:`~edubrain.analytics.facilities.devices.device_months_expr`),
             ``schools``, ``students``, ``teachers``, ``app_usage_events`` and ``satisfaction_surveys``.
+        low_use_below: The weekly active rate (0-1) below which an application's cell is flagged ``low_use``.
+        min_active: Distinct users a school needs in a month for an application to be in use there
+            (:mod:`~edubrain.analytics.facilities.reach`).
 
     Returns:
         The long table described in the module docstring.
@@ -252,10 +309,11 @@ def indicators_expr(tables: Mapping[str, Table]) -> Table:
     parts = [
         *_device_rows(months),
         _energy_rows(months, enrolled),
-        *_usage_rows(tables["app_usage_events"], schools, enrolled, _staff(tables["teachers"])),
+        *_usage_rows(tables["app_usage_events"], schools, enrolled, _staff(tables["teachers"]), min_active),
         _satisfaction_rows(tables["satisfaction_surveys"], schools),
     ]
     rows = parts[0]
     for part in parts[1:]:
         rows = rows.union(part)
-    return _levels(rows)
+    levels = _levels(rows)
+    return levels.union(_low_use_rows(levels, low_use_below))

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 
 from edubrain.api.deps import CurrentPrincipal, HomeDep
 from edubrain.api.errors import error_responses
+from edubrain.api.files import file_content
 from edubrain.monitoring import GoalInfo, IndicatorInfo, ValuesPage, goals, indicator_values
+from edubrain.reports.monitoring_report import MEDIA_TYPES, monitoring_report
 
 router = APIRouter(prefix="/monitoring", tags=["monitoring"])
 ERRORS = error_responses(401, 403, 404)
@@ -54,3 +57,29 @@ def values(
     return indicator_values(
         home, principal, indicator_id, org_level=org_level, school_year=school_year, limit=limit, offset=offset
     )
+
+
+@router.get(
+    "/report",
+    response_class=Response,
+    responses={
+        **error_responses(401, 403, 404),
+        200: {
+            "description": "年度信息化监测报告（PDF 或 XLSX）/ the annual monitoring report as a file",
+            "content": {**file_content(MEDIA_TYPES["pdf"]), **file_content(MEDIA_TYPES["xlsx"])},
+        },
+    },
+)
+def report(
+    home: HomeDep,
+    principal: CurrentPrincipal,
+    year: Annotated[int, Query(ge=2000, le=2100, description="学年（开始年份）/ school year (its first year)")],
+    area: Annotated[str, Query(pattern=r"^[0-9]{6}$", description="110000 或区划代码 / 110000 or a district code")],
+    format: Annotated[Literal["pdf", "xlsx"], Query(description="pdf 或 xlsx")] = "pdf",
+) -> Response:
+    """年度信息化监测报告 / the annual monitoring report of the city or a district, as PDF or XLSX.
+
+    City staff and auditors may have any area, district staff their own district; the download is audited.
+    """
+    found = monitoring_report(home, principal, year=year, area=area, fmt=format)
+    return Response(found.content, media_type=found.media_type, headers=found.headers)

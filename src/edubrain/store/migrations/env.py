@@ -7,6 +7,8 @@ from sqlalchemy import create_engine
 
 import edubrain.governance.audit  # noqa: F401  (registers the audit tables on Base)
 import edubrain.governance.models  # noqa: F401
+import edubrain.governance.smart_campus_models  # noqa: F401
+import edubrain.lrs.models  # noqa: F401  (the LRS tables)
 from edubrain.store.models import Base
 
 config = context.config

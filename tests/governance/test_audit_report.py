@@ -173,3 +173,14 @@ def test_report_from_the_database_includes_verification(home: Home, tmp_path: Pa
     with session_scope(home.engine) as session:
         broken = minors_report(session, year)
     assert not broken.verify.ok and broken.verify.first_bad_seq == 2
+
+
+def test_report_counts_learning_record_reads_of_minors() -> None:
+    """An ``lrs_read`` (xAPI statements returned) that touched a pupil's statements is an access to minors' data."""
+    lrs = [
+        event(1, "2026-09-01 10:00", "lrs_read", "t1", actor_role="teacher", minors=True, row_count=12),
+        event(2, "2026-09-01 11:00", "lrs_read", "t1", actor_role="teacher", minors=False, row_count=3),
+    ]
+    built = build_minors_report(lrs, year=2026, verify=GOOD, generated_at=NOW, org_names={})
+    total = built.total_access()
+    assert (total.events, total.rows, total.actors) == (1, 12, {"t1"})

@@ -36,8 +36,12 @@ from edubrain.store.models import Organisation
 BEIJING = dt.timezone(dt.timedelta(hours=8), "UTC+08:00")
 """The report's calendar: China Standard Time (no daylight saving)."""
 
-ACCESS_ACTIONS = ("read_unmasked", "read_masked", "export", "report_read")
-"""Actions that access personal information; counted when the event touched minors."""
+ACCESS_ACTIONS = ("read_unmasked", "read_masked", "export", "report_read", "lrs_read")
+"""Actions that access personal information; counted when the event touched minors.
+
+A profile read is counted through the lake reads it makes (``read_unmasked``, ``read_masked``), not again as
+``profile_read``; the learning record store reads no lake table, so its ``lrs_read`` counts itself.
+"""
 
 RIGHTS_ACTIONS = ("role_change", "key_change", "user_change", "token_issued", "token_revoked")
 """Actions that change who may access what."""

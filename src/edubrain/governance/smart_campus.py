@@ -27,7 +27,7 @@ from edubrain.analytics.smart_campus import load_framework
 from edubrain.errors import EduBrainError
 from edubrain.governance.audit import record_event
 from edubrain.governance.identity import Principal
-from edubrain.governance.scope import AccessDenied
+from edubrain.governance.scope import AccessDenied, Scope
 from edubrain.governance.smart_campus_models import SmartCampusAssessment, SmartCampusEvent, SmartCampusEvidence
 from edubrain.governance.smart_campus_records import ACTION_NAMES, STATE_NAMES, Assessment, Event, Evidence
 from edubrain.home import Home
@@ -83,29 +83,21 @@ def district_of(session: Session, school: str) -> str | None:
     return org.parent_code if org is not None and org.level == "school" else None
 
 
-def acting_levels(principal: Principal, school: str, district: str) -> set[str]:
-    """The levels (school, district, city) at which ``principal`` may act on ``school``'s assessments."""
+def acting_levels(scope: Scope, school: str) -> set[str]:
+    """The levels (school, district, city) at which the principal of ``scope`` may act on ``school``'s assessments.
+
+    The organisations come from the one :class:`~edubrain.governance.scope.Scope` (the grants whose record scope
+    holds the school: the school itself, its district, the city); the role decides the level it acts at.
+    """
     levels = set()
-    for g in principal.grants:
-        if g.role == ACTOR_ROLES["city"] and g.org_level == "city":
-            levels.add("city")
-        elif g.role == ACTOR_ROLES["district"] and g.org_level == "district" and g.org_code == district:
-            levels.add("district")
-        elif g.role == ACTOR_ROLES["school"] and g.org_level == "school" and g.org_code == school:
-            levels.add("school")
+    for g in scope.grants_over(school):
+        levels |= {level for level, role in ACTOR_ROLES.items() if g.role == role and g.org_level == level}
     return levels
 
 
-def may_read(principal: Principal, school: str, district: str) -> bool:
-    """Whether ``principal`` may read ``school``'s assessments (school itself, its district, the city)."""
-    for g in principal.grants:
-        if g.org_level == "city" and g.role in READER_ROLES["city"]:
-            return True
-        if g.org_level == "district" and g.org_code == district and g.role in READER_ROLES["district"]:
-            return True
-        if g.org_level == "school" and g.org_code == school and g.role in READER_ROLES["school"]:
-            return True
-    return False
+def may_read(scope: Scope, school: str) -> bool:
+    """Whether the principal of ``scope`` may read ``school``'s assessments (school itself, its district, the city)."""
+    return any(g.role in READER_ROLES.get(g.org_level, ()) for g in scope.grants_over(school))
 
 
 def may_use(principal: Principal) -> bool:
@@ -113,9 +105,9 @@ def may_use(principal: Principal) -> bool:
     return any(g.role in READER_ROLES.get(g.org_level, ()) for g in principal.grants)
 
 
-def allowed_actions(principal: Principal, row: SmartCampusAssessment) -> list[str]:
-    """The transitions ``principal`` may take on ``row`` now."""
-    levels = acting_levels(principal, row.school_code, row.district_code)
+def allowed_actions(scope: Scope, row: SmartCampusAssessment) -> list[str]:
+    """The transitions the principal of ``scope`` may take on ``row`` now."""
+    levels = acting_levels(scope, row.school_code)
     return [a for (s, a), (level, _) in TRANSITIONS.items() if s == row.state and level in levels]
 
 
@@ -138,10 +130,10 @@ def _record(session: Session, principal: Principal, row: SmartCampusAssessment, 
     session.flush()
 
 
-def _load(session: Session, principal: Principal, assessment_id: str) -> SmartCampusAssessment:
-    """The assessment when ``principal`` may read it, else :class:`AssessmentNotFound`."""
+def _load(session: Session, scope: Scope, assessment_id: str) -> SmartCampusAssessment:
+    """The assessment when the principal of ``scope`` may read it, else :class:`AssessmentNotFound`."""
     row = session.get(SmartCampusAssessment, assessment_id)
-    if row is None or not may_read(principal, row.school_code, row.district_code):
+    if row is None or not may_read(scope, row.school_code):
         raise _not_found(assessment_id)
     return row
 
@@ -194,11 +186,12 @@ def create(home: Home, principal: Principal, school: str, school_year: int) -> A
         AccessDenied: the principal reads the school but may not draft for it.
         WorkflowError: the school already has an assessment for the year.
     """
+    scope = Scope.of(home, principal)
     with session_scope(home.engine) as session:
         district = district_of(session, school)
-        if district is None or not may_read(principal, school, district):
+        if district is None or not may_read(scope, school):
             raise _not_found(f"{school}/{school_year}")
-        if "school" not in acting_levels(principal, school, district):
+        if "school" not in acting_levels(scope, school):
             raise _refuse_level(principal, "school", "为该校起草自评", "draft this school's self-assessment")
         found = session.scalar(select(SmartCampusAssessment).where(
             SmartCampusAssessment.school_code == school, SmartCampusAssessment.school_year == school_year))  # fmt: skip
@@ -212,20 +205,21 @@ def create(home: Home, principal: Principal, school: str, school_year: int) -> A
         session.add(row)
         session.flush()
         _record(session, principal, row, "create", None, "school")
-        return _view(session, principal, row)
+        return _view(session, scope, row)
 
 
 def save_scores(home: Home, principal: Principal, assessment_id: str, scores: Mapping[str, Any]) -> Assessment:
     """Set (merge) self-assessment scores of a draft or returned assessment (the school itself only)."""
     checked = check_scores(scores)
+    scope = Scope.of(home, principal)
     with session_scope(home.engine) as session:
-        row = _load(session, principal, assessment_id)
-        if "school" not in acting_levels(principal, row.school_code, row.district_code):
+        row = _load(session, scope, assessment_id)
+        if "school" not in acting_levels(scope, row.school_code):
             raise _refuse_level(principal, "school", "修改自评得分", "change the scores")
         _editable(row)
         row.scores = {**row.scores, **checked}
         _record(session, principal, row, "save", row.state, "school", indicators=sorted(checked))
-        return _view(session, principal, row)
+        return _view(session, scope, row)
 
 
 def _editable(row: SmartCampusAssessment) -> None:
@@ -250,8 +244,9 @@ def transition(
             submission with a self-assessed indicator unscored.
     """
     comment = (comment or "").strip()[:1000] or None
+    scope = Scope.of(home, principal)
     with session_scope(home.engine) as session:
-        row = _load(session, principal, assessment_id)
+        row = _load(session, scope, assessment_id)
         step = TRANSITIONS.get((row.state, action))
         if step is None:
             allowed = sorted({a for (s, a) in TRANSITIONS if s == row.state}) or ["-"]
@@ -261,7 +256,7 @@ def transition(
                 state=row.state, action=action, allowed=allowed,
             )  # fmt: skip
         level, after = step
-        if level not in acting_levels(principal, row.school_code, row.district_code):
+        if level not in acting_levels(scope, row.school_code):
             raise _refuse_level(principal, level, f"执行“{ACTION_NAMES[action][0]}”", f"{action} it")
         if action == "return" and not comment:
             raise WorkflowError("退回时必须填写意见", "A return needs a comment saying what to change", field="comment")
@@ -275,57 +270,61 @@ def transition(
         before = row.state
         row.state = after
         _record(session, principal, row, action, before, level, comment)
-        return _view(session, principal, row)
+        return _view(session, scope, row)
 
 
 def get(home: Home, principal: Principal, assessment_id: str) -> Assessment:
     """One assessment with its history, evidence and the principal's possible actions."""
+    scope = Scope.of(home, principal)
     with session_scope(home.engine) as session:
-        return _view(session, principal, _load(session, principal, assessment_id))
+        return _view(session, scope, _load(session, scope, assessment_id))
 
 
 def find(home: Home, principal: Principal, school: str, school_year: int) -> Assessment | None:
     """The assessment of ``school`` and year (None when there is none); :class:`AssessmentNotFound` out of scope."""
+    scope = Scope.of(home, principal)
     with session_scope(home.engine) as session:
         district = district_of(session, school)
-        if district is None or not may_read(principal, school, district):
+        if district is None or not may_read(scope, school):
             raise _not_found(f"{school}/{school_year}")
         row = session.scalar(select(SmartCampusAssessment).where(
             SmartCampusAssessment.school_code == school, SmartCampusAssessment.school_year == school_year))  # fmt: skip
-        return None if row is None else _view(session, principal, row)
+        return None if row is None else _view(session, scope, row)
 
 
 def may_draft(home: Home, principal: Principal, school: str) -> bool:
     """Whether ``principal`` may draft an assessment for ``school``."""
+    scope = Scope.of(home, principal)
     with session_scope(home.engine) as session:
         district = district_of(session, school)
-    return district is not None and "school" in acting_levels(principal, school, district)
+    return district is not None and "school" in acting_levels(scope, school)
 
 
 def list_assessments(home: Home, principal: Principal, school_year: int | None = None) -> list[Assessment]:
     """The assessments the principal may read (without history or evidence), by school and year."""
+    scope = Scope.of(home, principal)
     with session_scope(home.engine) as session:
         query = select(SmartCampusAssessment).order_by(
             SmartCampusAssessment.school_code, SmartCampusAssessment.school_year
         )
         if school_year is not None:
             query = query.where(SmartCampusAssessment.school_year == school_year)
-        rows = [r for r in session.scalars(query) if may_read(principal, r.school_code, r.district_code)]
-        return [_summary(principal, r) for r in rows]
+        rows = [r for r in session.scalars(query) if may_read(scope, r.school_code)]
+        return [_summary(scope, r) for r in rows]
 
 
-def _summary(principal: Principal, row: SmartCampusAssessment) -> Assessment:
+def _summary(scope: Scope, row: SmartCampusAssessment) -> Assessment:
     return Assessment(row.id, row.school_code, row.district_code, row.school_year, row.state, dict(row.scores),
-                      actions=allowed_actions(principal, row), editable=row.state in EDITABLE and "school" in
-                      acting_levels(principal, row.school_code, row.district_code))  # fmt: skip
+                      actions=allowed_actions(scope, row), editable=row.state in EDITABLE and "school" in
+                      acting_levels(scope, row.school_code))  # fmt: skip
 
 
-def _view(session: Session, principal: Principal, row: SmartCampusAssessment) -> Assessment:
+def _view(session: Session, scope: Scope, row: SmartCampusAssessment) -> Assessment:
     events = session.scalars(select(SmartCampusEvent).where(SmartCampusEvent.assessment_id == row.id)
                              .order_by(SmartCampusEvent.id)).all()  # fmt: skip
     files = session.scalars(select(SmartCampusEvidence).where(SmartCampusEvidence.assessment_id == row.id)
                             .order_by(SmartCampusEvidence.uploaded_at, SmartCampusEvidence.id)).all()  # fmt: skip
-    summary = _summary(principal, row)
+    summary = _summary(scope, row)
     return Assessment(
         **{k: getattr(summary, k) for k in ("id", "school_code", "district_code", "school_year", "state", "scores")},
         events=[Event(e.action, e.from_state, e.to_state, e.actor, e.actor_level, e.comment, e.at) for e in events],

@@ -23,6 +23,7 @@ from edubrain.analytics.smart_campus.framework import EvidenceRules
 from edubrain.errors import InputFileError
 from edubrain.governance.audit import record_event
 from edubrain.governance.identity import Principal
+from edubrain.governance.scope import Scope
 from edubrain.governance.smart_campus import (
     AssessmentNotFound,
     WorkflowError,
@@ -119,9 +120,10 @@ def add_evidence(
             f"指标 {indicator_id} 不是自评指标，不能上传佐证材料", f"Indicator {indicator_id} is not self-assessed",
             indicator=indicator_id,
         )  # fmt: skip
+    scope = Scope.of(home, principal)
     with session_scope(home.engine) as session:
-        row = _load(session, principal, assessment_id)
-        if "school" not in acting_levels(principal, row.school_code, row.district_code):
+        row = _load(session, scope, assessment_id)
+        if "school" not in acting_levels(scope, row.school_code):
             raise _refuse_level(principal, "school", "上传佐证材料", "upload evidence")
         _editable(row)
         _check_size(len(data))
@@ -155,10 +157,11 @@ def read_evidence(home: Home, principal: Principal, evidence_id: str) -> Evidenc
     Raises:
         AssessmentNotFound: no such evidence, or its assessment is outside the principal's scope.
     """
+    scope = Scope.of(home, principal)
     with session_scope(home.engine) as session:
         evidence = session.get(SmartCampusEvidence, evidence_id)
         row = session.get(SmartCampusAssessment, evidence.assessment_id) if evidence is not None else None
-        if evidence is None or row is None or not may_read(principal, row.school_code, row.district_code):
+        if evidence is None or row is None or not may_read(scope, row.school_code):
             raise AssessmentNotFound(
                 f"没有佐证材料 {evidence_id}（或您无权查看）", f"No evidence file {evidence_id} (or you may not see it)",
                 evidence=evidence_id,

@@ -52,6 +52,22 @@ def derivations() -> dict[str, Derivation]:
     return {point.name: _load(point) for point in _points()}
 
 
+def derivation(name: str) -> Derivation:
+    """The registered derivation ``name``, loaded, for a caller that recomputes it on purpose (a workflow step).
+
+    Raises:
+        ConfigurationError: No derivation of that name is registered, or it does not load.
+    """
+    found = entry_points(group=GROUP, name=name)
+    if not found:
+        raise ConfigurationError(
+            f"没有注册名为 {name} 的派生任务（请重新安装：pip install -e .）",
+            f"no derivation named {name} is registered (reinstall with pip install -e .)",
+            entry_point=name,
+        )
+    return _load(next(iter(found)))
+
+
 def _points() -> list[EntryPoint]:
     return sorted(entry_points(group=GROUP), key=lambda p: p.name)
 

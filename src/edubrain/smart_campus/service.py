@@ -2,7 +2,8 @@
 
 Writes go through :mod:`edubrain.governance.smart_campus` and :mod:`edubrain.governance.smart_campus_evidence`
 (scope and audit there); after a step that changes scores or states the derived dataset ``smart_campus_scores`` is
-recomputed (:func:`edubrain.jobs.smart_campus.run_smart_campus`). Reads of scores go through the governed read path
+recomputed by its registered derivation (entry point ``smart_campus``, :mod:`edubrain.exchange.derive`; the facade,
+like the adapters, never imports a job). Reads of scores go through the governed read path
 (:func:`~edubrain.governance.readpath.read_dataset`: a school sees its own rows, a district its schools', the city
 all), so a rate, a count or a shortlist entry is never computed from rows outside the viewer's scope.
 """
@@ -16,21 +17,23 @@ from typing import Any
 import polars as pl
 
 from edubrain.analytics.smart_campus import SCORE_COLUMNS, load_framework, standard_rates
+from edubrain.exchange import derive
 from edubrain.governance import smart_campus as wf
 from edubrain.governance import smart_campus_evidence as ev
 from edubrain.governance.identity import Principal
 from edubrain.governance.readpath import read_dataset
 from edubrain.governance.scope import AccessDenied, viewpoint
 from edubrain.home import Home
-from edubrain.jobs.smart_campus import DATASET, run_smart_campus
 from edubrain.smart_campus.models import AreaRate, IndicatorScore, Overview, SchoolScores, ShortlistEntry
 
 CITY = "110000"
+DATASET = "smart_campus_scores"
+DERIVATION = "smart_campus"
 
 
-def refresh(home: Home) -> int:
-    """Recompute ``smart_campus_scores``; return its new version."""
-    return run_smart_campus(home).versions[DATASET]
+def refresh(home: Home) -> None:
+    """Recompute ``smart_campus_scores`` (the registered derivation :data:`DERIVATION`)."""
+    derive.derivation(DERIVATION).run(home)
 
 
 def create(home: Home, principal: Principal, school: str, school_year: int) -> wf.Assessment:

@@ -74,7 +74,14 @@ def result() -> Iterator[dict[tuple[str, str, int], dict[str, object]]]:
         "teacher_assignments": ibis.memtable(_assignments()),
         "students": ibis.memtable(_students_history()),
         "smart_campus_scores": ibis.memtable(
-            pa.table({"school_code": [S1, S2, S3], "school_year": [Y, Y, Y], "meets_standard": [1, 0, 1]})
+            pa.table(
+                {
+                    "school_code": [S1, S2, S3],
+                    "school_year": [Y, Y, Y],
+                    "meets_standard": [1, 0, 1],
+                    "designated": [1, 0, 1],
+                }
+            )  # fmt: skip
         ),
     }
     rows = con.to_pyarrow(monitoring_expr(tables)).to_pylist()
@@ -103,6 +110,8 @@ EXPECTED_2024: dict[str, dict[str, float | None]] = {
     },
     # smart-campus 达标 (smart_campus_scores): S1 and S3 meet, S2 does not, S4 has no row
     "smart_campus_standard_rate": {S1: 100.0, S2: 0.0, S3: 100.0, HAIDIAN: 100 * 1 / 2, CHAOYANG: 100.0, CITY: 100 * 2 / 3},
+    # 示范校: S1 and S3 designated, S2 not, S4 has no row; a count adds up (no ratio)
+    "smart_campus_demonstration_schools": {S1: 1.0, S2: 0.0, S3: 1.0, HAIDIAN: 1.0, CHAOYANG: 1.0, CITY: 2.0},
     "smart_classroom_share": {
         S1: 100 * 2 / 4, S2: 100 * 1 / 2, S3: 100 * 3 / 3, S4: 100 * 0 / 1,
         HAIDIAN: 100 * 3 / 6, CHAOYANG: 100 * 3 / 4, CITY: 100 * 6 / 10,
@@ -163,3 +172,15 @@ def test_each_school_year_is_computed_apart(result: dict[tuple[str, str, int], d
     assert later[("school_gigabit_access", HAIDIAN)] == 100.0
     assert ("school_gigabit_access", CHAOYANG) not in later  # no Chaoyang school reported that year
     assert later[("teacher_terminals_per_teacher", S1)] is None  # no assignments that year
+
+
+def test_a_count_is_judged_against_its_target_at_the_city_only(
+    result: dict[tuple[str, str, int], dict[str, object]],
+) -> None:
+    city = result[("smart_campus_demonstration_schools", CITY, Y)]
+    assert (city["target"], city["met"], city["progress"], city["numerator"], city["schools"], city["schools_met"]) == (
+        100.0, False, 2 / 100, 2.0, 3, None,
+    )  # fmt: skip
+    for org in (HAIDIAN, CHAOYANG, S1, S2):  # a district's or a school's count is context: no target, never judged
+        row = result[("smart_campus_demonstration_schools", org, Y)]
+        assert (row["target"], row["met"], row["progress"], row["schools_met"]) == (None, None, None, None), org

@@ -102,3 +102,35 @@ def test_a_named_derivation_is_found_even_where_the_tests_gate_it_off() -> None:
     with pytest.raises(ConfigurationError) as caught:
         derive.derivation("no_such_derivation")
     assert "no_such_derivation" in caught.value.en
+
+
+def test_a_derivation_runs_after_the_derivations_whose_output_it_reads(
+    home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``monitoring`` reads ``smart_campus_scores``: it must not run first just because its name sorts first."""
+    order: list[str] = []
+
+    @dataclass
+    class Named(Probe):
+        name: str = ""
+        after: tuple[str, ...] = ()
+
+        def run(self, home: Home) -> list[str]:
+            order.append(self.name)
+            return [self.name]
+
+    points = [
+        FakePoint("a_indicators", Named(name="a_indicators", after=("c_scores",))),
+        FakePoint("b_other", Named(name="b_other")),
+        FakePoint("c_scores", Named(name="c_scores", after=("d_training", "not_installed"))),
+        FakePoint("d_training", Named(name="d_training")),
+    ]
+    monkeypatch.setattr(derive, "_points", lambda: points)
+    assert derive.after_session(home) == ["a_indicators", "b_other", "c_scores", "d_training"]
+    assert order == ["b_other", "d_training", "c_scores", "a_indicators"]
+
+
+def test_the_registered_derivations_run_inputs_first() -> None:
+    names = derive.ordered({p.name: p.load() for p in entry_points(group=derive.GROUP)})
+    assert names.index("training") < names.index("smart_campus") < names.index("monitoring")
+    assert names.index("facilities") < names.index("smart_campus")

@@ -21,13 +21,15 @@ def _orgs(city: ApiCity, user: str, url: str = GIGABIT) -> set[str]:
 
 def test_the_indicator_list_has_targets_goals_and_the_plans_sentences(mcity: ApiCity) -> None:
     body = mcity.client.get(f"{PREFIX}/indicators", headers=mcity.auth("school1")).json()
-    assert body["count"] == len(body["data"]) == 8 and len(body["goals"]) == 7
+    assert body["count"] == len(body["data"]) == 9 and len(body["goals"]) == 7
     gigabit = next(i for i in body["data"] if i["id"] == "school_gigabit_access")
     assert (gigabit["target"], gigabit["unit_zh"], gigabit["direction"], gigabit["goal"]) == (
         100.0, "%", "higher", "infrastructure",
     )  # fmt: skip
     assert "学校千兆接入率" in gigabit["source_quote"] and "≥ 1000 Mbps" in gigabit["formula_zh"]
-    assert body["goals"][5]["pending"][0]["name_zh"] == "遴选100所新型智慧校园示范校"
+    assert body["goals"][5]["pending"] == []  # the demonstration schools are measured now
+    demo = next(i for i in body["data"] if i["id"] == "smart_campus_demonstration_schools")
+    assert (demo["target"], demo["unit_zh"], demo["goal"]) == (100.0, "所", "environment")
     assert next(i for i in body["data"] if i["id"] == "smart_campus_standard_rate")["target"] == 85.0
     assert_error(mcity.client.get(f"{PREFIX}/indicators"), 401)
 

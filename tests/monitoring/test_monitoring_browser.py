@@ -15,7 +15,7 @@ from edubrain.home import Home
 from tests.api.conftest import PASSWORD
 from tests.conftest import SCHOOL
 from tests.monitoring.conftest import build_monitoring_city
-from tests.web.conftest import chromium, need_chromium, screenshot_is_not_blank, serve
+from tests.web.conftest import assert_no_raw_json, chromium, need_chromium, open_as, screenshot_is_not_blank, serve
 
 pytestmark = pytest.mark.slow
 PAGE = "/monitoring/indicators/school_gigabit_access"
@@ -30,39 +30,22 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Home, str
         yield city.home, url
 
 
-def _open(browser, url: str, user: str, path: str, width: int = 1280):  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport={"width": width, "height": 900}, locale="zh-CN")
-    page.set_default_timeout(30_000)
-    page.goto(f"{url}/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(f"{url}/")
-    page.goto(f"{url}{path}")
-    page.wait_for_load_state("networkidle")
-    return page
-
-
-def _no_raw_json(page) -> None:  # type: ignore[no-untyped-def]
-    text = page.inner_text("body")
-    assert '{"' not in text and '":' not in text and "null" not in text, text[:500]
-
-
 def test_browser_the_tree_and_the_trend_chart_with_its_target_line(served: tuple[Home, str]) -> None:
     _, url = served
     with chromium() as browser:
-        page = _open(browser, url, "city", "/monitoring")
+        page = open_as(browser, url, "city", "/monitoring", password=PASSWORD)
         assert page.locator("#monitoring-tree > li.m1-goal").count() == 7
-        assert page.locator("li[data-indicator]").count() == 8  # seven goals; 智慧校园达标率 under 全面提升
+        # seven goals; 智慧校园达标率 and 示范校数 under 全面升级
+        assert page.locator("li[data-indicator]").count() == 9
         assert page.locator("li[data-indicator='school_gigabit_access'] .m1-value").inner_text().endswith("66.7%")
-        _no_raw_json(page)
+        assert_no_raw_json(page)
         page.click("li[data-indicator='school_gigabit_access'] a.m1-name")
         page.wait_for_selector("#monitoring-trend[data-ready='1']")
         page.wait_for_timeout(400)
         series = page.evaluate("window.edubrainMonitoringTrend.getOption().series[0]")
         assert series["data"] == [0, pytest.approx(100 * 2 / 3)]
         assert series["markLine"]["data"][0]["yAxis"] == 100
-        _no_raw_json(page)
+        assert_no_raw_json(page)
         assert page.locator("#children-table tbody tr").count() == 2
         screenshot_is_not_blank(page.locator("#monitoring-trend").screenshot(), background=0.99)
         page.click("#children-table a[href*='org=110108']")
@@ -74,10 +57,12 @@ def test_browser_the_tree_and_the_trend_chart_with_its_target_line(served: tuple
 def test_browser_phone_width_in_english_without_horizontal_scrolling(served: tuple[Home, str], path: str) -> None:
     _, url = served
     with chromium() as browser:
-        page = _open(browser, url, "city", path + ("&" if "?" in path else "?") + "lang=en", width=375)
+        page = open_as(
+            browser, url, "city", path + ("&" if "?" in path else "?") + "lang=en", width=375, password=PASSWORD
+        )
         heading = page.inner_text("main h1")
         assert heading and not re.search(r"[\u4e00-\u9fff]", heading), heading  # English, no Chinese left
-        _no_raw_json(page)
+        assert_no_raw_json(page)
         width = page.evaluate("document.scrollingElement.scrollWidth")
         assert width <= 375, (path, width)
         page.close()

@@ -32,6 +32,6 @@ def test_indicators_lists_every_indicator_with_its_target_in_both_languages(mcit
     assert zh.exit_code == 0 and "学校千兆接入率" in zh.stdout and "100.00" in zh.stdout
     en = CliRunner().invoke(app, ["--lang", "en", "monitoring", "indicators", "--format", "json"], env=_env(mcity))
     rows = json.loads(en.stdout)
-    assert len(rows) == 8 and rows[0]["name"] == "Schools with gigabit internet access"
+    assert len(rows) == 9 and rows[0]["name"] == "Schools with gigabit internet access"
     assert rows[0]["target"] == 100.0 and "学校千兆接入率" in rows[0]["source_quote"]
     assert next(r for r in rows if r["id"] == "smart_classroom_share")["target"] is None

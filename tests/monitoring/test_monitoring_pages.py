@@ -40,8 +40,8 @@ def test_the_tree_shows_the_seven_goals_their_indicators_and_what_is_not_measure
     assert len(re.findall(r'<li class="card m1-goal" data-goal="', html)) == 7
     assert "教育新型基础设施全面建成" in html and "网络安全保障能力全面增强" in html
     indicators = re.findall(r'<li data-indicator="([a-z0-9_]+)"', html)
-    assert len(indicators) == 8 and "school_gigabit_access" in indicators and "smart_campus_standard_rate" in indicators
-    assert "遴选100所新型智慧校园示范校" in html and "尚未监测" in html
+    assert len(indicators) == 9 and "school_gigabit_access" in indicators and "smart_campus_standard_rate" in indicators
+    assert "smart_campus_demonstration_schools" in indicators and "新型智慧校园示范校数" in html and "尚未监测" in html
     assert re.findall(r'<option value="(\d+)"', html) == ["2024", "2025"] and 'value="2025" selected' in html
     gigabit = re.search(r'data-indicator="school_gigabit_access">(.*?)</li>', html, re.S)
     assert gigabit and "66.7%" in gigabit.group(1) and "未达标" in gigabit.group(1) and "2 / 3 所" in gigabit.group(1)

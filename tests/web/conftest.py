@@ -229,6 +229,26 @@ def logged_in_page(browser, url: str, username: str, path: str):  # type: ignore
     return page
 
 
+def open_as(browser, url: str, user: str, path: str, *, password: str = PASSWORD, width: int = 1280):  # type: ignore[no-untyped-def]  # fmt: skip
+    """A Chromium page of ``width`` px, logged in through the form as ``user``, then opened at ``path``."""
+    page = browser.new_page(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page.set_default_timeout(60_000)
+    page.goto(f"{url}/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url(f"{url}/")
+    page.goto(f"{url}{path}")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def assert_no_raw_json(page, selector: str = "body", extra: tuple[str, ...] = ()) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    """What a person sees holds no raw JSON (no ``{"``, ``":``, ``null``, nor any of ``extra``)."""
+    text = page.inner_text(selector)
+    assert not [t for t in ('{"', '":', "null", *extra) if t in text], text[:500]
+
+
 @pytest.fixture(scope="module")
 def browser_city(tmp_path_factory: pytest.TempPathFactory) -> SynthWeb:
     """The synthetic city for a browser test (skipped before the city is built when Chromium is missing)."""

@@ -94,15 +94,65 @@ def shortlist(year: int = YEAR_OPTION, user: str = USER_OPTION, fmt: OutputForma
     rows = [
         {"rank": e.rank, "school_code": e.school_code, "district_code": e.district_code, "total": e.total,
          "platform_points": e.platform_points, "self_points": e.self_points,
-         "explanation": e.explanation_zh if zh else e.explanation_en}
+         "explanation": e.explanation_zh if zh else e.explanation_en, "designated": int(e.designated)}
         for e in found.shortlist
     ]  # fmt: skip
     columns = [
         Col("rank", "名次", "rank", "num"), Col("school_code", "学校", "school"), Col("district_code", "区", "district"),
         Col("total", "总分", "total", "num"), Col("platform_points", "平台得分", "platform", "num"),
         Col("self_points", "自评得分", "self", "num"), Col("explanation", "说明", "explanation", "text"),
+        Col("designated", "示范校", "designated", "num"),
     ]  # fmt: skip
     print_rows(rows, fmt, columns, title=t("新型智慧校园示范校候选名单", "Demonstration shortlist"))
+
+
+SCHOOL_OPTION = typer.Option(..., "--school", help="学校标识码 / the school's 10-digit code.")
+STEP_YEAR_OPTION = typer.Option(..., "--year", help="学年 / school year.")
+
+
+def _designation(action: str, school: str, year: int, user: str | None, comment: str | None) -> None:
+    from edubrain.smart_campus import act, school_scores
+
+    h = home()
+    principal = signed_in(h, user)
+    found = school_scores(h, principal, school, year).assessment
+    if found is None:
+        from edubrain.governance.smart_campus import AssessmentNotFound
+
+        raise AssessmentNotFound(
+            f"学校 {school} 的 {year} 学年没有自评", f"School {school} has no self-assessment for {year}",
+            school=school, school_year=year,
+        )  # fmt: skip
+    after = act(h, principal, found.id, action, comment)
+    word = t("是示范校", "designated") if after.designated else t("不是示范校", "not designated")
+    note(t(f"学校 {school} {year} 学年：{word}", f"school {school}, {year}: {word}"))
+
+
+@app.command("designate")
+def designate(
+    school: str = SCHOOL_OPTION, year: int = STEP_YEAR_OPTION, user: str = USER_OPTION,
+    comment: str = typer.Option(None, "--comment", help="意见（可选）/ an optional comment."),
+) -> None:  # fmt: skip
+    """认定新型智慧校园示范校 / designate a shortlisted school-year a demonstration school (city administrator).
+
+    The school-year must be approved, meet the standard and be on the ranked shortlist. Audited; the monitoring
+    indicator smart_campus_demonstration_schools is recomputed at once.
+
+    Example: edubrain smart-campus designate --user city --school 1101080001 --year 2025
+    """
+    _designation("designate", school, year, user, comment)
+
+
+@app.command("revoke")
+def revoke(
+    school: str = SCHOOL_OPTION, year: int = STEP_YEAR_OPTION, user: str = USER_OPTION,
+    reason: str = typer.Option(..., "--reason", help="撤销原因（必填）/ why (required)."),
+) -> None:  # fmt: skip
+    """撤销示范校认定 / revoke a demonstration designation, with a reason (city administrator).
+
+    Example: edubrain smart-campus revoke --user city --school 1101080001 --year 2025 --reason "复核未通过"
+    """
+    _designation("revoke", school, year, user, reason)
 
 
 @app.command("plant")

@@ -102,12 +102,32 @@ def after_session(home: Home) -> list[str]:
     points = _points()
     if not points:
         log.warning("没有注册的派生任务 / no derivation is registered under the entry-point group %s", GROUP)
-    written: list[str] = []
+    loaded: dict[str, Derivation] = {}
     for point in points:
         try:
-            derivation = _load(point)
-            if derivation.is_stale(home):
-                written.extend(derivation.run(home))
+            loaded[point.name] = _load(point)
         except EduBrainError as exc:
             log.warning("派生任务 %s 失败 / derivation %s failed: %s", point.name, point.name, exc.en)
+    written: list[str] = []
+    for name in ordered(loaded):
+        try:
+            if loaded[name].is_stale(home):
+                written.extend(loaded[name].run(home))
+        except EduBrainError as exc:
+            log.warning("派生任务 %s 失败 / derivation %s failed: %s", name, name, exc.en)
     return sorted(written)
+
+
+def ordered(loaded: dict[str, Derivation]) -> list[str]:
+    """The derivations' names, each after those its ``after`` attribute names (one that reads their output).
+
+    Otherwise name order. A derivation's ``after`` is optional (a tuple of entry-point names; unknown names are
+    ignored); a cycle, which no registered derivation has, falls back to name order for the derivations in it.
+    """
+    waiting = {name: {d for d in getattr(loaded[name], "after", ()) if d in loaded} for name in sorted(loaded)}
+    result: list[str] = []
+    while waiting:
+        ready = [name for name, before in waiting.items() if not before - set(result)] or [next(iter(waiting))]
+        result.append(ready[0])
+        del waiting[ready[0]]
+    return result

@@ -28,6 +28,7 @@ from edubrain.errors import EduBrainError
 from edubrain.governance.audit import record_event
 from edubrain.governance.identity import Principal
 from edubrain.governance.scope import AccessDenied, Scope
+from edubrain.governance.smart_campus_designations import designated_ids
 from edubrain.governance.smart_campus_models import SmartCampusAssessment, SmartCampusEvent, SmartCampusEvidence
 from edubrain.governance.smart_campus_records import ACTION_NAMES, STATE_NAMES, Assessment, Event, Evidence
 from edubrain.home import Home
@@ -105,10 +106,13 @@ def may_use(principal: Principal) -> bool:
     return any(g.role in READER_ROLES.get(g.org_level, ()) for g in principal.grants)
 
 
-def allowed_actions(scope: Scope, row: SmartCampusAssessment) -> list[str]:
-    """The transitions the principal of ``scope`` may take on ``row`` now."""
+def allowed_actions(scope: Scope, row: SmartCampusAssessment, designated: bool = False) -> list[str]:
+    """The steps the principal of ``scope`` may take on ``row`` now (transitions, and designate or revoke)."""
     levels = acting_levels(scope, row.school_code)
-    return [a for (s, a), (level, _) in TRANSITIONS.items() if s == row.state and level in levels]
+    found = [a for (s, a), (level, _) in TRANSITIONS.items() if s == row.state and level in levels]
+    if row.state == "approved" and "city" in levels:
+        found.append("revoke" if designated else "designate")
+    return found
 
 
 def _roles(principal: Principal) -> str:
@@ -310,13 +314,14 @@ def list_assessments(home: Home, principal: Principal, school_year: int | None =
         if school_year is not None:
             query = query.where(SmartCampusAssessment.school_year == school_year)
         rows = [r for r in session.scalars(query) if may_read(scope, r.school_code)]
-        return [_summary(scope, r) for r in rows]
+        marked = designated_ids(session)
+        return [_summary(scope, r, r.id in marked) for r in rows]
 
 
-def _summary(scope: Scope, row: SmartCampusAssessment) -> Assessment:
+def _summary(scope: Scope, row: SmartCampusAssessment, designated: bool) -> Assessment:
     return Assessment(row.id, row.school_code, row.district_code, row.school_year, row.state, dict(row.scores),
-                      actions=allowed_actions(scope, row), editable=row.state in EDITABLE and "school" in
-                      acting_levels(scope, row.school_code))  # fmt: skip
+                      actions=allowed_actions(scope, row, designated), editable=row.state in EDITABLE and "school" in
+                      acting_levels(scope, row.school_code), designated=designated)  # fmt: skip
 
 
 def _view(session: Session, scope: Scope, row: SmartCampusAssessment) -> Assessment:
@@ -324,9 +329,10 @@ def _view(session: Session, scope: Scope, row: SmartCampusAssessment) -> Assessm
                              .order_by(SmartCampusEvent.id)).all()  # fmt: skip
     files = session.scalars(select(SmartCampusEvidence).where(SmartCampusEvidence.assessment_id == row.id)
                             .order_by(SmartCampusEvidence.uploaded_at, SmartCampusEvidence.id)).all()  # fmt: skip
-    summary = _summary(scope, row)
+    summary = _summary(scope, row, row.id in designated_ids(session, [row.id]))
     return Assessment(
-        **{k: getattr(summary, k) for k in ("id", "school_code", "district_code", "school_year", "state", "scores")},
+        **{k: getattr(summary, k) for k in ("id", "school_code", "district_code", "school_year", "state", "scores",
+                                            "designated")},  # fmt: skip
         events=[Event(e.action, e.from_state, e.to_state, e.actor, e.actor_level, e.comment, e.at) for e in events],
         evidence=[Evidence(f.id, f.indicator_id, f.file_name, f.content_type, f.size, f.sha256, f.uploaded_at) for f in files],
         actions=summary.actions, editable=summary.editable,

@@ -13,6 +13,8 @@ ACTION_NAMES = {
     "submit": ("提交", "Submitted"), "recommend": ("区级推荐", "Recommended by the district"),
     "return": ("退回", "Returned"), "approve": ("市级认定", "Approved by the city"),
     "evidence": ("上传佐证材料", "Evidence uploaded"),
+    "designate": ("认定为新型智慧校园示范校", "Designated a demonstration school"),
+    "revoke": ("撤销示范校认定", "Demonstration designation revoked"),
 }  # fmt: skip
 STATE_NAMES = {
     "draft": ("草稿", "Draft"), "submitted": ("已提交，待区审核", "Submitted, awaiting the district"),
@@ -61,3 +63,4 @@ class Assessment:
     evidence: list[Evidence] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
     editable: bool = False
+    designated: bool = False

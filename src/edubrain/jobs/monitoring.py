@@ -117,7 +117,10 @@ class MonitoringDerivation:
     """The post-commit derivation of ``monitoring_indicators`` (:mod:`edubrain.exchange.derive`).
 
     Registered as the entry point ``monitoring`` of the group ``edubrain.derivations`` in ``pyproject.toml``.
+    It reads ``smart_campus_scores``, so after a submission it runs after the ``smart_campus`` derivation.
     """
+
+    after = ("smart_campus",)
 
     def is_stale(self, home: Home) -> bool:
         """True when an input version differs from the indicators' lineage (see :func:`is_stale`)."""

@@ -19,6 +19,7 @@ import polars as pl
 
 from edubrain.analytics.smart_campus import load_framework, platform_values, score_schools, shortlist
 from edubrain.governance.smart_campus import assessment_tables, revision
+from edubrain.governance.smart_campus_designations import designation_table
 from edubrain.home import Home
 from edubrain.jobs.derived import computed_from, write_derived
 from edubrain.jobs.engine import LakeEngine, open_engine
@@ -80,6 +81,10 @@ def compute_scores(home: Home, engine: LakeEngine) -> tuple[pl.DataFrame, dict[s
         "school_code", "school_year", pl.col("rank").alias("shortlist_rank"), "explanation_zh", "explanation_en"
     )
     scores = scores.join(ranked, on=["school_code", "school_year"], how="left")
+    marked = designation_table(home).with_columns(designated=pl.lit(1, pl.Int64))
+    scores = scores.join(marked, on=["school_code", "school_year"], how="left").with_columns(
+        pl.col("designated").fill_null(0)
+    )
     return scores.select(home.catalog.dataset(DATASET).field_names), read
 
 
@@ -110,7 +115,12 @@ def is_stale(home: Home) -> bool:
 
 
 class SmartCampusDerivation:
-    """The post-commit derivation of ``smart_campus_scores`` (entry point ``smart_campus``)."""
+    """The post-commit derivation of ``smart_campus_scores`` (entry point ``smart_campus``).
+
+    It reads ``facility_indicators`` and ``training_coverage``, so it runs after those derivations.
+    """
+
+    after = ("facilities", "training")
 
     def is_stale(self, home: Home) -> bool:
         """See :func:`is_stale`."""

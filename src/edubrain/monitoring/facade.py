@@ -50,7 +50,7 @@ def _info(item: Indicator, home: Home) -> IndicatorInfo:
         unit_zh=item.unit_label("zh"), unit_en=item.unit_label("en"), percent=item.percent, target=item.target,
         direction=item.direction, period=item.period, owner_zh=owner.zh, owner_en=owner.en,
         source_section=item.source.section, source_quote=item.source.quote,
-        datasets=tuple(sorted({"schools", *(d for d, _ in datasets_of(item.formula))})),
+        datasets=tuple(sorted({"schools", *(d for d, _ in datasets_of(item.formula))})), counted=item.counted,
     )  # fmt: skip
 
 

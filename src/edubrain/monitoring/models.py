@@ -45,6 +45,8 @@ class IndicatorInfo:
     source_section: str
     source_quote: str
     datasets: tuple[str, ...]
+    counted: bool = False
+    """A count whose target is the city's only (a district's or school's count is context, never judged)."""
 
 
 @dataclass(frozen=True)

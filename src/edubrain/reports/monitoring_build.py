@@ -92,6 +92,12 @@ def _line(info: IndicatorInfo, d: IndicatorDetail, year: int, flags: dict[str, s
             "报送不完整（分子或分母缺失）", "incomplete reports (numerator or denominator missing)")  # fmt: skip
     elif info.target is None:
         status, rz, re = "no_target", "规划未设定量目标", "the plan sets no number"
+    elif now is not None and now.target is None:  # a count: the target is the city's
+        status, rz, re = (
+            "no_target",
+            "目标针对全市，本级数值仅作参考",
+            "the target is the city's; this value is context",
+        )
     else:
         status, rz, re = ("met" if now is not None and now.met else "not_met"), "", ""
     prev_flag = flags.get(f"{info.id}|{d.org_code}|previous")

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import jinja2
 
+from edubrain.reports.monitoring_chart import CHARTED, district_chart
 from edubrain.reports.monitoring_model import STATUS, MonitoringReport
 
 TEMPLATE = "monitoring_report.html.j2"
@@ -46,7 +47,7 @@ def _environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "j2"]),
     )
     env.filters.update(number=number, share=share, signed=signed)
-    env.globals.update(STATUS=STATUS, ROLES=ROLES, LEVELS=LEVELS)
+    env.globals.update(STATUS=STATUS, ROLES=ROLES, LEVELS=LEVELS, CHARTED=CHARTED, district_chart=district_chart)
     return env
 
 

@@ -5,6 +5,7 @@ Method in ``docs/smart-campus.md``.
 """
 
 from edubrain.governance.smart_campus import ACTION_NAMES, STATE_NAMES, STATES, TRANSITIONS, Assessment, may_use
+from edubrain.governance.smart_campus_designate import may_designate
 from edubrain.smart_campus.models import AreaRate, IndicatorScore, Overview, SchoolScores, ShortlistEntry
 from edubrain.smart_campus.service import (
     act,
@@ -33,6 +34,7 @@ __all__ = [
     "add_evidence",
     "create",
     "evidence_file",
+    "may_designate",
     "may_use",
     "overview",
     "refresh",

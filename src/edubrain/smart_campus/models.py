@@ -36,6 +36,7 @@ class ShortlistEntry:
     dimensions: dict[str, float]
     explanation_zh: str
     explanation_en: str
+    designated: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class Overview:
     target: float
     demonstration_schools: int
     plan_quote: str
+    designated: int = 0
+    """Schools designated 新型智慧校园示范校 in the year, in the viewer's scope."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import polars as pl
 from edubrain.analytics.smart_campus import SCORE_COLUMNS, load_framework, standard_rates
 from edubrain.exchange import derive
 from edubrain.governance import smart_campus as wf
+from edubrain.governance import smart_campus_designate as designation
 from edubrain.governance import smart_campus_evidence as ev
 from edubrain.governance.identity import Principal
 from edubrain.governance.readpath import read_dataset
@@ -29,11 +30,20 @@ from edubrain.smart_campus.models import AreaRate, IndicatorScore, Overview, Sch
 CITY = "110000"
 DATASET = "smart_campus_scores"
 DERIVATION = "smart_campus"
+MONITORING = "monitoring"
 
 
 def refresh(home: Home) -> None:
-    """Recompute ``smart_campus_scores`` (the registered derivation :data:`DERIVATION`)."""
+    """Recompute ``smart_campus_scores`` and then what reads it: the monitoring indicators, when stale.
+
+    Both through their registered derivations by name (:data:`DERIVATION`, :data:`MONITORING`), so the 七个全面
+    tree's 达标率 and demonstration-school count change with the step that changed them, from the one computation
+    that writes them (with its lineage), never a second one.
+    """
     derive.derivation(DERIVATION).run(home)
+    monitoring = derive.derivation(MONITORING)
+    if monitoring.is_stale(home):
+        monitoring.run(home)
 
 
 def create(home: Home, principal: Principal, school: str, school_year: int) -> wf.Assessment:
@@ -51,8 +61,20 @@ def save_scores(home: Home, principal: Principal, assessment_id: str, scores: Ma
 
 
 def act(home: Home, principal: Principal, assessment_id: str, action: str, comment: str | None = None) -> wf.Assessment:
-    """Take one workflow step (submit, recommend, return, approve) and refresh the scores."""
-    found = wf.transition(home, principal, assessment_id, action, comment)
+    """Take one workflow step (submit, recommend, return, approve, designate, revoke) and refresh the scores.
+
+    ``designate`` needs the school-year on the shortlist: its rank is read through the governed read path as the
+    principal (a reader who may not act is refused by the step itself, before the rank matters).
+    """
+    if action == "designate":
+        current = wf.get(home, principal, assessment_id)  # not_found outside the scope
+        rows = scores_frame(home, principal, school_code=current.school_code, school_year=current.school_year)
+        rank = rows.item(0, "shortlist_rank") if rows.height else None
+        found = designation.designate(home, principal, assessment_id, None if rank is None else int(rank), comment)
+    elif action == "revoke":
+        found = designation.revoke(home, principal, assessment_id, comment)
+    else:
+        found = wf.transition(home, principal, assessment_id, action, comment)
     refresh(home)
     return found
 
@@ -93,7 +115,7 @@ def overview(home: Home, principal: Principal, year: int | None = None) -> Overv
     level = viewpoint(principal).level or "school"
     plan = framework.plan
     if chosen is None:
-        return Overview(None, [], level, [], {}, [], plan.target_rate, plan.demonstration_schools, plan.quote)
+        return Overview(None, [], level, [], {}, [], plan.target_rate, plan.demonstration_schools, plan.quote, 0)
     rows = rows.filter(pl.col("school_year") == chosen)
     rates = standard_rates(rows.with_columns(pl.col("meets_standard").cast(pl.Int64)), plan.target_rate)
     if level != "city":  # a district sees its own rate; a school's one row is no area's rate
@@ -103,6 +125,7 @@ def overview(home: Home, principal: Principal, year: int | None = None) -> Overv
     return Overview(
         chosen, years, level, [AreaRate(**r) for r in rates.iter_rows(named=True)], {str(k): int(v) for k, v in states.items()},
         [_entry(r) for r in short.iter_rows(named=True)], plan.target_rate, plan.demonstration_schools, plan.quote,
+        int(rows.get_column("designated").cast(pl.Int64).sum() or 0) if "designated" in rows.columns else 0,
     )  # fmt: skip
 
 
@@ -111,6 +134,7 @@ def _entry(row: dict[str, Any]) -> ShortlistEntry:
         int(row["shortlist_rank"]), row["school_code"], row["district_code"], int(row["school_year"]),
         float(row["total"]), float(row["platform_points"]), float(row["self_points"]),
         {c.removeprefix("score_"): float(row[c]) for c in SCORE_COLUMNS}, row["explanation_zh"], row["explanation_en"],
+        int(row.get("designated") or 0) == 1,  # absent in a version written before designations existed
     )  # fmt: skip
 
 

@@ -104,7 +104,18 @@ def sync_schools(session: Session, index: KeyIndex) -> int:
 
 
 def check_may_submit(org: OrgRef, dataset: Dataset) -> None:
-    """An organisation submits datasets owned at its level or below (a school cannot submit a district's dataset)."""
+    """An organisation submits datasets owned at its level or below (a school cannot submit a district's dataset).
+
+    Nobody submits a dataset the platform writes itself (derived from the lake or exported from the LRS): only
+    its job replaces it, so no upload can plant a profile value, a score or a learning record.
+    """
+    if dataset.derived:
+        raise ScopeError(
+            f"数据集 {dataset.title_zh} 由平台计算生成，不能报送（由其派生任务整表重写）",
+            f"dataset {dataset.title_en} is computed by the platform and cannot be submitted (its job rewrites it)",
+            org=org.code,
+            dataset=dataset.id,
+        )
     if LEVEL_RANK[org.level] > LEVEL_RANK[dataset.owner_level]:
         raise ScopeError(
             f"{org.name_zh}（{org.code}）无权报送数据集 {dataset.title_zh}：该数据集由{_zh(dataset.owner_level)}报送",

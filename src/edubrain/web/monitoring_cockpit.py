@@ -24,7 +24,8 @@ def _spark(page: Page, trend: IndicatorTrend) -> dict[str, Any]:
         "name": pick(page.lang, info.name_zh, info.name_en),
         "years": [f"{v.school_year}–{str(v.school_year + 1)[2:]}" for v in trend.values],
         "values": [v.value for v in trend.values],
-        "target": info.target,
+        # a count's target is the city's: drawn only where the rows carry it
+        "target": next((v.target for v in trend.values if v.target is not None), None) if info.counted else info.target,
         "percent": info.percent,
         "unit": pick(page.lang, info.unit_zh, info.unit_en),
     }
@@ -34,7 +35,7 @@ def _map(page: Page, cockpit: Cockpit) -> dict[str, Any]:
     info = cockpit.indicator
     return {
         "indicator": pick(page.lang, info.name_zh, info.name_en),
-        "target": info.target,
+        "target": None if info.counted else info.target,  # districts' counts are context, not judged
         "direction": info.direction,
         "percent": info.percent,
         "unit": pick(page.lang, info.unit_zh, info.unit_en),

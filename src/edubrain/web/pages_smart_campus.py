@@ -29,7 +29,7 @@ from edubrain.web.smart_campus_labels import LABELS
 
 router = APIRouter(include_in_schema=False)
 BASE = "/monitoring/smart-campus"
-ACTIONS = ("submit", "recommend", "return", "approve")
+ACTIONS = ("submit", "recommend", "return", "approve", "designate", "revoke")
 
 
 def _opened(request: Request) -> Page | Response:
@@ -74,7 +74,9 @@ def smart_campus_page(request: Request, year: int | None = None) -> Response:
     states = [(s, _state(page, s), found.states.get(s, 0)) for s in ("none", *sc.STATES) if found.states.get(s)]
     return page.render(
         "smart_campus.html", page_title=labels["title"], labels=labels, o=found, names=names, chart=chart,
-        states=states, base=BASE,
+        states=states, base=BASE, may_designate=sc.may_designate(page.principal),
+        action_names={a: pick(page.lang, *sc.ACTION_NAMES[a]) for a in ACTIONS},
+        designated_note=labels["designated_count"].format(n=found.designated, target=found.demonstration_schools),
     )  # fmt: skip
 
 
@@ -181,8 +183,13 @@ async def smart_campus_evidence(request: Request, school: str, year: int) -> Res
 
 
 @router.post(BASE + "/{school}/{year}/{action}")
-def smart_campus_step(request: Request, school: str, year: int, action: str, comment: str = Form("")) -> Response:
-    """Submit, recommend, return (with a comment) or approve; back to the school page."""
+def smart_campus_step(
+    request: Request, school: str, year: int, action: str, comment: str = Form(""), back: str = Form("")
+) -> Response:
+    """Submit, recommend, return (with a comment), approve, designate or revoke (with a reason).
+
+    Back to the school page, or to the overview of the year when the form came from the shortlist (``back=list``).
+    """
     page = _opened(request)
     if isinstance(page, Response):
         return page
@@ -193,4 +200,4 @@ def smart_campus_step(request: Request, school: str, year: int, action: str, com
         sc.act(page.home, page.principal, found.id, action, comment)
     except EduBrainError as exc:
         return page.error(exc)
-    return _back(page, school, year)
+    return page.redirect(f"{BASE}?year={year}") if back == "list" else _back(page, school, year)

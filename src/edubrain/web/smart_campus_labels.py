@@ -40,4 +40,8 @@ LABELS: dict[str, tuple[str, str]] = {
              "Rule: a total of at least {total}, every dimension at least {share} % of its maximum, approved by the city."),
     "back": ("返回达标评定", "Back to the evaluation"), "radar": ("维度雷达图", "Dimensions (radar)"),
     "frozen": ("已认定的自评不可修改。", "An approved self-assessment is frozen."),
+    "demo": ("示范校", "Demonstration school"), "designated": ("已认定为示范校", "Designated"),
+    "designated_count": ("已认定新型智慧校园示范校 {n} 所（目标 {target} 所）",
+                         "{n} demonstration schools designated (target {target})"),
+    "reason": ("撤销原因", "Reason"),
 }  # fmt: skip

@@ -8,7 +8,11 @@ school and school year:
   given, else 1), denominator = rows reporting the condition's field (weighted
   the same); value = 100 x numerator / denominator;
 - ``mean``: numerator = sum of the field, denominator = rows reporting it;
-- ``ratio``: the two measures; value = ``per`` x numerator / denominator.
+- ``ratio``: the two measures; value = ``per`` x numerator / denominator;
+- ``count``: numerator = rows meeting the condition, denominator = rows
+  reporting its field; value = the numerator (a number of schools); its
+  target is judged at the city level only (a school's or district's count
+  is context: ``target``, ``met`` and ``progress`` are null there).
 
 A school's value is null when its numerator or denominator is missing or the
 denominator is 0 (the row is kept: it says the school reported incompletely).
@@ -28,7 +32,16 @@ from typing import TYPE_CHECKING, Any
 
 import ibis
 
-from edubrain.analytics.monitoring.definitions import Condition, Indicator, Mean, Measure, MonitoringSet, Ratio, Share
+from edubrain.analytics.monitoring.definitions import (
+    Condition,
+    Count,
+    Indicator,
+    Mean,
+    Measure,
+    MonitoringSet,
+    Ratio,
+    Share,
+)
 from edubrain.analytics.monitoring.loader import load_monitoring
 
 if TYPE_CHECKING:
@@ -52,7 +65,7 @@ COLUMNS: tuple[str, ...] = (
     "schools_met",
 )
 """The columns of the result, as the catalog's ``monitoring_indicators`` declares them."""
-_PARAMS = ("indicator_id", "target", "higher", "per")
+_PARAMS = ("indicator_id", "goal", "higher", "per", "counted")
 
 
 def condition(t: Table, cond: Condition) -> BooleanValue:
@@ -84,11 +97,11 @@ def _renamed(t: Table, prefix: str) -> Table:
     return t.select(**{f"{prefix}_school": t["school_code"], f"{prefix}_year": t["school_year"], prefix: t["m_value"]})
 
 
-def _share(tables: Mapping[str, Table], f: Share) -> Table:
+def _share(tables: Mapping[str, Table], f: Share | Count) -> Table:
     t = tables[f.dataset]
     base = t.filter(t[f.where.field].notnull()).mutate(_met=condition(t, f.where))
     weight: Any = ibis.literal(1.0, "float64")
-    if f.weight is not None:
+    if isinstance(f, Share) and f.weight is not None:
         w = _renamed(measure(tables, f.weight), "w")
         base = base.left_join(w, (base["school_code"] == w["w_school"]) & (base["school_year"] == w["w_year"]))
         weight = base["w"].fill_null(0.0)
@@ -117,7 +130,7 @@ def _ratio(tables: Mapping[str, Table], f: Ratio) -> Table:
 def school_parts(tables: Mapping[str, Table], item: Indicator) -> Table:
     """One indicator's numerator and denominator per school and year, with its parameters as columns."""
     formula = item.formula
-    if isinstance(formula, Share):
+    if isinstance(formula, Share | Count):
         part = _share(tables, formula)
     elif isinstance(formula, Mean):
         part = _mean(tables, formula)
@@ -129,19 +142,27 @@ def school_parts(tables: Mapping[str, Table], item: Indicator) -> Table:
         school_year=part["school_year"].cast("int64"),
         numerator=part["numerator"].cast("float64"),
         denominator=part["denominator"].cast("float64"),
-        target=ibis.literal(item.target, "float64"),
+        goal=ibis.literal(item.target, "float64"),
         higher=ibis.literal(item.direction == "higher", "boolean"),
         per=ibis.literal(item.per, "float64"),
+        counted=ibis.literal(item.counted, "boolean"),
     )
 
 
 def _value(t: Table) -> Any:
     complete = t["numerator"].notnull() & t["denominator"].notnull() & (t["denominator"] > 0)
-    return ibis.ifelse(complete, t["per"] * t["numerator"] / t["denominator"], ibis.null("float64"))
+    ratio = ibis.ifelse(t["counted"], t["numerator"], t["per"] * t["numerator"] / t["denominator"])
+    return ibis.ifelse(complete, ratio, ibis.null("float64"))
 
 
-def _judged(t: Table) -> Table:
-    """``t`` (with ``value``, ``target``, ``higher``) with ``met`` and ``progress``."""
+def _judged(t: Table, level: str) -> Table:
+    """``t`` (with ``value``, ``goal``, ``higher``, ``counted``) with ``target``, ``met`` and ``progress``.
+
+    A count's goal is the city's: below the city its ``target`` is null.
+    """
+    goal = t["goal"]
+    target = goal if level == "city" else ibis.ifelse(t["counted"], ibis.null("float64"), goal)
+    t = t.mutate(target=target)
     value, target, higher = t["value"], t["target"], t["higher"]
     unknown = target.isnull() | value.isnull()
     met = ibis.cases((unknown, ibis.null("boolean")), (higher, value >= target), else_=value <= target)
@@ -168,9 +189,9 @@ def _rolled_up(complete: Table, level: str) -> Table:
     )
     org = summed["org_code"] if level == "district" else ibis.literal(CITY_CODE, "string")
     summed = summed.mutate(org_level=ibis.literal(level, "string"), org_code=org, parent_code=parent)
-    judged = _judged(summed.mutate(value=_value(summed)))
+    judged = _judged(summed.mutate(value=_value(summed)), level)
     return judged.mutate(
-        schools_met=ibis.ifelse(judged["target"].isnull(), ibis.null("int64"), judged["met_count"])
+        schools_met=ibis.ifelse(judged["target"].isnull() | judged["counted"], ibis.null("int64"), judged["met_count"])
     ).drop("met_count")
 
 
@@ -193,7 +214,7 @@ def monitoring_expr(tables: Mapping[str, Table], spec: MonitoringSet | None = No
     districts = schools.select(s_code=schools["school_code"], s_district=schools["district_code"].cast("string"))
     joined = stacked.left_join(districts, stacked["school_code"] == districts["s_code"])
     base = joined.select(*stacked.columns, parent_code=joined["s_district"])
-    valued = _judged(base.mutate(value=_value(base)))
+    valued = _judged(base.mutate(value=_value(base)), "school")
     school = valued.mutate(
         org_level=ibis.literal("school", "string"),
         org_code=valued["school_code"],

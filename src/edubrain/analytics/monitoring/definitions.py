@@ -98,7 +98,18 @@ class Ratio(_Strict):
     per: float = Field(default=1.0, gt=0)
 
 
-Formula = Annotated[Share | Mean | Ratio, Field(discriminator="kind")]
+class Count(_Strict):
+    """A number of rows (of schools, for a dataset keyed by school and year) meeting a condition, summed upwards.
+
+    Its target, if any, is the city's: a school's or a district's count is context, never judged against it.
+    """
+
+    kind: Literal["count"]
+    dataset: str
+    where: Condition
+
+
+Formula = Annotated[Share | Mean | Ratio | Count, Field(discriminator="kind")]
 
 
 class Source(_Strict):
@@ -158,6 +169,11 @@ class Indicator(_Strict):
         if isinstance(self.formula, Ratio):
             return self.formula.per
         return 1.0
+
+    @property
+    def counted(self) -> bool:
+        """Whether the value is a count (the numerator itself) with its target at the city level only."""
+        return isinstance(self.formula, Count)
 
 
 class Pending(_Strict):
@@ -228,7 +244,7 @@ class MonitoringSet(_Strict):
         return tuple(sorted(current)), tuple(sorted(history))
 
 
-def datasets_of(formula: Share | Mean | Ratio) -> list[tuple[str, bool]]:
+def datasets_of(formula: Share | Mean | Ratio | Count) -> list[tuple[str, bool]]:
     """``(dataset, read over its history)`` of every table a formula reads."""
     if isinstance(formula, Ratio):
         return [(m.dataset, m.history) for m in (formula.numerator, formula.denominator)]

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from edubrain.analytics.monitoring.definitions import (
     Condition,
+    Count,
     Indicator,
     Mean,
     Measure,
@@ -47,8 +48,8 @@ ZH_ERRORS = {
     "float_type": "应为数字",
     "greater_than": "应大于 0",
     "too_short": "不能为空",
-    "union_tag_invalid": "kind 须为 share、mean 或 ratio",
-    "union_tag_not_found": "缺少 kind（share、mean 或 ratio）",
+    "union_tag_invalid": "kind 须为 share、mean、ratio 或 count",
+    "union_tag_not_found": "缺少 kind（share、mean、ratio 或 count）",
     "value_error": "取值无效",
 }
 """Chinese wording of pydantic's error types; others are shown as 取值无效 with pydantic's English message."""
@@ -81,7 +82,7 @@ def _schema_error(raw: Any, exc: ValidationError) -> CatalogError:
     """The first problem pydantic found, in both languages, naming the indicator and the field."""
     first = exc.errors()[0]
     where, rest, details = _where(raw, tuple(first["loc"]))
-    tags = {"share", "mean", "ratio", "Unit", "literal['percent']"}
+    tags = {"share", "mean", "ratio", "count", "Unit", "literal['percent']"}
     field = ".".join(str(p) for p in rest if str(p) not in tags) or None
     zh = ZH_ERRORS.get(first["type"], "取值无效")
     return _fail(where, field, f"{zh}（{first['msg']}）", str(first["msg"]), **details)
@@ -152,6 +153,12 @@ def _check_formula(catalog: Catalog, item: Indicator) -> None:
             )
         return
     _check_condition(catalog, where, "formula.where", formula.dataset, formula.where)
+    if isinstance(formula, Count):
+        if item.percent:
+            raise _fail(
+                where, "unit", "计数（count）的单位不能是 percent", "a count is not in percent: declare its unit"
+            )
+        return
     if not item.percent:
         raise _fail(where, "unit", "占比（share）的单位须为 percent", "a share is in percent: the unit must be percent")
     if formula.weight is not None:

@@ -8,7 +8,7 @@ Pure: needs only the declarations and the catalog.
 
 from __future__ import annotations
 
-from edubrain.analytics.monitoring.definitions import OP_WORDS, Condition, Indicator, Mean, Measure, Ratio
+from edubrain.analytics.monitoring.definitions import OP_WORDS, Condition, Count, Indicator, Mean, Measure, Ratio
 from edubrain.catalog.registry import Catalog, get_catalog
 
 ROLL_UP = (
@@ -89,6 +89,19 @@ def formula_words(item: Indicator, lang: str = "zh", catalog: Catalog | None = N
             if en
             else f"分子：{table}的{name}之和；分母：报送了{name}的{units}；值 = 分子 ÷ 分母。"
         )
+    elif isinstance(f, Count):
+        table, cond, units = (
+            _table(cat, f.dataset, lang),
+            _condition(cat, f.dataset, f.where, lang),
+            _units(cat, f.dataset, lang),
+        )
+        text = (
+            f"Value: the number of {units} in {table} with {cond}; a district and the city add up their schools' "
+            "counts, and the target is the city's only."
+            if en
+            else f"值：{table}中{cond} 的{units}数；区和全市为所辖学校之和，目标只针对全市。"
+        )
+        return text
     else:
         table, cond, units = (
             _table(cat, f.dataset, lang),

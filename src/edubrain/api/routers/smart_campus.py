@@ -111,10 +111,13 @@ def step(
     home: HomeDep,
     principal: CurrentPrincipal,
     assessment_id: AssessmentId,
-    action: Literal["submit", "recommend", "return", "approve"],
+    action: Literal["submit", "recommend", "return", "approve", "designate", "revoke"],
     body: StepIn | None = None,
 ) -> Any:
-    """提交、区级推荐、退回、市级认定 / submit, recommend, return (with a comment), approve."""
+    """提交、区级推荐、退回、市级认定、认定/撤销示范校 / submit, recommend, return, approve, designate, revoke.
+
+    ``return`` and ``revoke`` need ``comment`` (the reason); ``designate`` needs the school-year on the shortlist.
+    """
     return asdict(sc.act(home, principal, assessment_id, action, body.comment if body else None))
 
 

@@ -20,8 +20,9 @@ Run it with ``make bench`` or::
 Every account logs in once before the run (the login time is reported
 apart: Argon2id is slow on purpose); the users then browse with those
 sessions. They start over 10 s and the statistics are reset when all have
-started (``--reset-stats``), so the figures are the steady state over ``--seconds``. The same file is the
-locustfile (locust imports it; then only the user class below is used).
+started (``--reset-stats``), so the figures are the steady state over ``--seconds``. The locust user is in
+``load_users.py`` beside this file (the locustfile); this module imports no locust, so other benchmarks
+(``profile_pages.py``) may import it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+LOCUSTFILE = Path(__file__).with_name("load_users.py")
+"""The locustfile: the user class locust runs (reads the accounts from ``ACCOUNTS_ENV``)."""
 PASSWORD = "bench-load-password-1"
 ACCOUNTS_ENV = "EDUBRAIN_BENCH_ACCOUNTS"
 """The path of a JSON file of the accounts (their sessions and the profile pages they open) for the locust users."""
@@ -60,72 +63,6 @@ SCALE_FILE = "bench-load-scale.txt"
 """Beside the city in ``--home``: the scale it was built with (what a ``--reuse`` run reports)."""
 RAMP_SECONDS = 10
 """Users start over this many seconds; statistics are reset when all have started."""
-
-if __name__ != "__main__":  # imported by locust as its locustfile
-    from locust import HttpUser, between, task
-
-    class CockpitBrowser(HttpUser):
-        """A city, district or school user looking at the cockpit and paging through datasets."""
-
-        wait_time = between(*(float(x) for x in os.environ.get(WAIT_ENV, "1,5").split(",")))
-
-        def on_start(self) -> None:
-            self.account = random.choice(json.loads(Path(os.environ[ACCOUNTS_ENV]).read_text(encoding="utf-8")))
-            self.client.cookies.update(self.account["cookies"])  # a session opened by logging in before the run
-
-        def page(self, path: str, name: str) -> None:
-            with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as response:
-                if response.status_code != 200:
-                    response.failure(f"{response.status_code} (a logged-in page must answer 200)")
-
-        @task(4)
-        def cockpit(self) -> None:
-            self.page("/", "/ (cockpit)")
-
-        @task(1)
-        def district(self) -> None:
-            if self.account["district"]:
-                self.page(f"/district/{self.account['district']}", "/district/[code]")
-
-        @task(2)
-        def students(self) -> None:
-            self.page(f"/data/students?page={random.randint(1, 5)}", "/data/students")
-
-        @task(1)
-        def teachers(self) -> None:
-            self.page(f"/data/teachers?page={random.randint(1, 3)}", "/data/teachers")
-
-        @task(1)
-        def schools(self) -> None:
-            self.page("/data/schools", "/data/schools")
-
-        # the profile pages (全息画像), each reported under its own name; the subjects were picked in the prepare step
-
-        @task(1)
-        def profiles_entry(self) -> None:
-            purpose = self.account["purpose"]
-            self.page("/profiles" + (f"?purpose={purpose}" if purpose else ""), "profile entry (/profiles)")
-
-        @task(2)
-        def profile_student(self) -> None:
-            if self.account["pupils"]:
-                pupil = random.choice(self.account["pupils"])
-                self.page(f"/profiles/students/{pupil}?purpose={self.account['purpose']}", "profile student")
-
-        @task(2)
-        def profile_school(self) -> None:
-            if self.account["schools"]:
-                self.page(f"/profiles/schools/{random.choice(self.account['schools'])}", "profile school")
-
-        @task(1)
-        def profile_teacher(self) -> None:
-            if self.account["teachers"]:
-                self.page(f"/profiles/teachers/{random.choice(self.account['teachers'])}", "profile teacher")
-
-        @task(1)
-        def profile_evidence(self) -> None:
-            if self.account["evidence"]:
-                self.page(random.choice(self.account["evidence"]), "profile evidence")
 
 
 def _run(args: list[str], env: dict[str, str]) -> None:
@@ -327,7 +264,7 @@ def run_locust(
     env = {**os.environ, ACCOUNTS_ENV: str(out / "accounts.json"), WAIT_ENV: wait}
     locust = str(Path(sys.executable).parent / "locust")
     rate = max(1.0, users / RAMP_SECONDS)
-    command = [locust, "-f", __file__, "--headless", "-u", str(users), "-r", str(rate), "--reset-stats"]
+    command = [locust, "-f", str(LOCUSTFILE), "--headless", "-u", str(users), "-r", str(rate), "--reset-stats"]
     command += [
         "-t",
         f"{seconds + RAMP_SECONDS}s",  # the run time counts the ramp: ``seconds`` of statistics after it

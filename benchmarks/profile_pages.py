@@ -6,8 +6,12 @@ what one request costs the server: every benchmark account of ``load.py`` (same 
 subjects) opens, in turn, its profile entry page, two of its pupils' profiles (school accounts, for the
 purpose ``teaching``), two school and two teacher profiles (district accounts; teachers where the role may
 open them) and three evidence pages, with one uvicorn worker. ``--rounds`` rounds: round 0 is the first visit
-of each page since the server started, the later rounds are the same pages again. It prints one JSON object:
-per page and round the count, median, p90 and max in ms, the load average before and after. Run::
+of each page since the server started, the later rounds are the same pages again. Within a round the pages
+are asked kind by kind (entry, student, school, teacher, evidence), and the server's CPU time (user + system,
+all its threads) is read before and after each kind: ``server_cpu_ms`` is that CPU per request, the cost of a
+page that the other work on a shared machine changes least (wall times wait for the CPU it holds). It prints
+one JSON object: per page and round the count, median, p90 and max in ms, the server CPU ms per request, the
+load average before and after. Run::
 
     .venv/bin/python benchmarks/profile_pages.py --home /work/bench-load --rounds 2   # a city load.py built
 """
@@ -39,34 +43,45 @@ def pages_of(account: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def run(url: str, accounts: list[dict[str, Any]], rounds: int) -> dict[str, dict[str, dict[str, float]]]:
-    """Open every account's pages ``rounds`` times, one request at a time; times in ms by round and page."""
+KINDS = ("profile entry (/profiles)", "profile student", "profile school", "profile teacher", "profile evidence")
+"""The order in which a round asks the kinds of page."""
+
+
+def run(url: str, accounts: list[dict[str, Any]], rounds: int, pid: int) -> dict[str, dict[str, dict[str, float]]]:
+    """Open every account's pages ``rounds`` times, one request at a time, kind by kind.
+
+    Returns, by round and page, the wall times in ms (median, p90, max) and the server's CPU ms per request.
+    """
     import httpx
 
-    times: dict[str, dict[str, list[float]]] = {}
-    for round_no in range(rounds):
-        for account in accounts:
-            with httpx.Client(base_url=url, cookies=account["cookies"], timeout=60) as client:
-                for name, path in pages_of(account):
-                    started = time.perf_counter()
-                    response = client.get(path)
-                    if response.status_code != 200:
-                        raise SystemExit(f"{path} answered {response.status_code} to {account['username']}")
-                    times.setdefault(f"round {round_no}", {}).setdefault(name, []).append(
-                        (time.perf_counter() - started) * 1000
-                    )
-    return {
-        r: {
-            name: {
-                "requests": len(v),
-                "median_ms": round(statistics.median(v), 1),
-                "p90_ms": round(sorted(v)[int(len(v) * 0.9)], 1),
-                "max_ms": round(max(v), 1),
-            }
-            for name, v in sorted(pages.items())
-        }
-        for r, pages in times.items()
-    }
+    clients = {a["username"]: httpx.Client(base_url=url, cookies=a["cookies"], timeout=60) for a in accounts}
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    try:
+        for round_no in range(rounds):
+            for kind in KINDS:
+                times: list[float] = []
+                cpu_before = load.server_cpu_seconds(pid)
+                for account in accounts:
+                    client = clients[account["username"]]
+                    for path in (path for name, path in pages_of(account) if name == kind):
+                        started = time.perf_counter()
+                        response = client.get(path)
+                        times.append((time.perf_counter() - started) * 1000)
+                        if response.status_code != 200:
+                            raise SystemExit(f"{path} answered {response.status_code} to {account['username']}")
+                cpu_ms = (load.server_cpu_seconds(pid) - cpu_before) * 1000
+                if times:
+                    out.setdefault(f"round {round_no}", {})[kind] = {
+                        "requests": len(times),
+                        "median_ms": round(statistics.median(times), 1),
+                        "p90_ms": round(sorted(times)[int(len(times) * 0.9)], 1),
+                        "max_ms": round(max(times), 1),
+                        "server_cpu_ms": round(cpu_ms / len(times), 1),
+                    }
+    finally:
+        for client in clients.values():
+            client.close()
+    return out
 
 
 def main() -> None:
@@ -84,7 +99,7 @@ def main() -> None:
     try:
         load.open_sessions(url, accounts)
         before = os.getloadavg()
-        result: dict[str, Any] = {"rounds": run(url, accounts, args.rounds)}
+        result: dict[str, Any] = {"rounds": run(url, accounts, args.rounds, server.pid)}
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -37,6 +37,8 @@ ROW_KEY = "_key"
 """Column of a stable, keyed pseudonym of a row's primary key (see :func:`row_keys`)."""
 KEPT_PAGE_ROWS = 100
 """Pages of at most this many rows are kept per table version (before masking; see :func:`_kept_page`)."""
+IN_LIST_MAX = 64
+"""Filter lists of at most this many values are written as ``in (?, …)`` (see :func:`filter_sql`)."""
 
 
 @dataclass(frozen=True)
@@ -205,12 +207,16 @@ class _Query:
 
 
 def register_view(con: duckdb.DuckDBPyConnection, name: str, dataset: Dataset, files: Sequence[str]) -> None:
-    """Create (or replace) the view ``name`` of the rows in ``files`` (an empty table in the lake schema if none)."""
+    """Create (or replace) the view ``name`` of the rows in ``files`` (an empty table in the lake schema if none).
+
+    The view is temporary: DuckDB keeps it per connection, and every thread reads through its own connection
+    of one database (:mod:`edubrain.governance.duck`), so no other thread sees it.
+    """
     if files:
-        con.execute(f"create or replace view {name} as select * from read_parquet({parquet_list(files)})")
+        con.execute(f"create or replace temp view {name} as select * from read_parquet({parquet_list(files)})")
     else:
-        con.register(f"{name}_empty", lake_schema(dataset).empty_table())
-        con.execute(f"create or replace view {name} as select * from {name}_empty")
+        con.register(f"{name}_empty", lake_schema(dataset).empty_table())  # registered objects are per connection
+        con.execute(f"create or replace temp view {name} as select * from {name}_empty")
 
 
 def _source_views(
@@ -238,7 +244,7 @@ def _source_views(
     register_view(con, "added", dataset, sorted(set(snap.files) - set(old)))
     register_view(con, "removed", dataset, sorted(set(old) - set(snap.files)))
     same = " and ".join(f'a."{k}" = r."{k}"' for k in [*dataset.primary_key, "_batch_id"])
-    con.execute(f"create or replace view t as select a.* from added a anti join removed r on {same}")
+    con.execute(f"create or replace temp view t as select a.* from added a anti join removed r on {same}")
     return con
 
 
@@ -354,13 +360,24 @@ def _check_purpose(principal: Principal, purpose: str | None) -> str | None:
 
 
 def filter_sql(dataset: Dataset, filters: dict[str, Any]) -> tuple[str, list[Any]]:
-    """``and …`` conditions (parameters apart) for equality filters; a list or tuple value means any of."""
+    """``and …`` conditions (parameters apart) for equality filters; a list or tuple value means any of.
+
+    A list of at most :data:`IN_LIST_MAX` values is written ``in (?, ?, …)``, which DuckDB pushes into the
+    Parquet scan (a subquery ``in (select unnest(?))`` becomes a join over every row: ≈ 35 % more CPU for a
+    pupil's evidence); longer lists keep the subquery (one parameter). An empty list matches nothing.
+    """
     parts: list[str] = []
     params: list[Any] = []
     for name, value in filters.items():  # names checked by _check_visible
         if isinstance(value, (list, tuple)):
-            parts.append(f'cast("{name}" as varchar) in (select unnest(?))')
-            params.append([str(v) for v in value])
+            if not value:
+                parts.append("false")
+            elif len(value) <= IN_LIST_MAX:
+                parts.append(f'cast("{name}" as varchar) in ({", ".join("?" for _ in value)})')
+                params.extend(str(v) for v in value)
+            else:
+                parts.append(f'cast("{name}" as varchar) in (select unnest(?))')
+                params.append([str(v) for v in value])
         else:
             parts.append(f'cast("{name}" as varchar) = ?')
             params.append(str(value))

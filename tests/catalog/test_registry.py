@@ -30,6 +30,7 @@ DATASETS = {
     "info_literacy",
     "iot_devices",
     "iot_readings",
+    "learning_statements",
     "monitoring_indicators",
     "place_backtests",
     "place_forecasts",
@@ -57,6 +58,8 @@ DATASETS = {
 def test_registry_packaged_catalog_has_the_submitted_and_derived_datasets(catalog: Catalog) -> None:
     assert set(catalog.datasets) == DATASETS
     derived = {d.id for d in catalog.datasets.values() if d.derived_from}
+    assert {d.id for d in catalog.datasets.values() if d.exported_from} == {"learning_statements"}
+    assert {d.id for d in catalog.datasets.values() if d.derived} == derived | {"learning_statements"}
     assert derived == {
         "facility_area_indicators",
         "facility_device_months",

@@ -90,7 +90,7 @@ def _credentials(city: ApiCity) -> Lrs:
     with session_scope(city.home.engine) as session:
         _, lrs.keys["app1"] = tokens.create_api_key(session, "school1-app", SCHOOL)
         _, lrs.keys["app2"] = tokens.create_api_key(session, "school2-app", OTHER_SCHOOL)
-        for username, role_id, refs in (("pupil0", "student", [PUPILS[0]]), ("parent1", "parent", [PUPILS[1]])):
+        for username, role_id, refs in (("pupil0", "student", [PUPILS[0]]), ("parent1", "parent", [PUPILS[1]]), ("teacher2", "teacher", ["C2025Z"])):  # fmt: skip
             identity.add_user(session, username, PASSWORD, SCHOOL)
             identity.grant(session, username, role_id, SCHOOL, refs)
             user = identity.principal_of(session, identity.get_user(session, username))

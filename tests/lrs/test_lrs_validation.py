@@ -93,6 +93,6 @@ def test_a_body_that_is_not_json_or_not_application_json_is_refused(lrs: Lrs) ->
 
 def test_an_attachment_without_file_url_in_a_json_request_is_refused(lrs: Lrs) -> None:
     """Communication 1.5.2: the LRS MUST reject attachments with neither a fileUrl nor a matching multipart part."""
-    attachment = {"usageType": "http://a.example/u", "display": {"en": "x"}, "contentType": "text/plain", "length": 1, "sha2": "ab"}  # fmt: skip
+    attachment = {"usageType": "http://a.example/u", "display": {"en": "x"}, "contentType": "text/plain", "length": 1, "sha2": "ab" * 32}  # fmt: skip
     error = assert_error(lrs.post("app1", statement(attachments=[attachment])), 400, "xapi_invalid")
     assert error["details"]["where"] == "statement.attachments[0].fileUrl"

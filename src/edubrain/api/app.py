@@ -19,11 +19,13 @@ from edubrain.api.routers import auth, catalog, datasets, exchange, health, subm
 from edubrain.api.routers import facilities as facilities_router
 from edubrain.api.routers import identity as identity_router
 from edubrain.api.routers import iot as iot_router
+from edubrain.api.routers import learning as learning_router
 from edubrain.api.routers import monitoring as monitoring_router
 from edubrain.api.routers import profiles as profiles_router
 from edubrain.api.routers import smart_campus as smart_campus_router
 from edubrain.api.routers import training as training_router
 from edubrain.api.routers import xapi as xapi_router
+from edubrain.api.routers import xapi_documents as xapi_documents_router
 from edubrain.api.serverlog import install_log_filters
 from edubrain.home import Home
 
@@ -78,12 +80,14 @@ def create_app(home: Home | None = None) -> FastAPI:
         iot_router,
         facilities_router,
         smart_campus_router,
+        learning_router,
     ):
         app.include_router(area.router, prefix=API_PREFIX)
     settings = home.settings
     if settings.oidc_issuer and settings.oidc_audience and settings.oidc_jwks_file:
         app.include_router(auth.oidc_router, prefix=API_PREFIX)
     app.include_router(xapi_router.router)  # /xAPI: the Learning Record Store, at the path xAPI clients expect
+    app.include_router(xapi_documents_router.router)  # /xAPI State, Activity Profile, Agent Profile
     app.include_router(health.router)
     app.include_router(docs.router)
     from edubrain.web import mount_web

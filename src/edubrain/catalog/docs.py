@@ -59,6 +59,8 @@ LABELS: dict[str, dict[str, str]] = {
         "sharing": "共享属性",
         "frequency": "更新频率",
         "derived": "来源数据集",
+        "exported": "导出自",
+        "exported_lrs": "学习记录存储（xAPI LRS）的假名化副本，由 `edubrain lrs export` 整表重写（见 docs/lrs.md）",
         "reason": "分级说明",
         "small_cells": "小单元格抑制",
         "small_cells_text": "人数字段 {fields} 为 1 至 k-1（k = EDUBRAIN_SMALL_CELL_MIN，默认 10）的单元格，对范围外读者不予显示",
@@ -85,6 +87,8 @@ LABELS: dict[str, dict[str, str]] = {
         "sharing": "Sharing",
         "frequency": "Update frequency",
         "derived": "Derived from",
+        "exported": "Exported from",
+        "exported_lrs": "the learning record store's pseudonymous copy (xAPI LRS), rewritten whole by `edubrain lrs export` (see docs/lrs.md)",
         "reason": "Classification reason",
         "small_cells": "Small-cell suppression",
         "small_cells_text": "cells whose {fields} is 1 to k-1 (k = EDUBRAIN_SMALL_CELL_MIN, default 10) are withheld "
@@ -258,6 +262,8 @@ def _properties(dataset: Dataset, catalog: Catalog, lang: str) -> list[list[str]
     if dataset.derived_from:
         links = [_dataset_link(catalog, d, lang) for d in dataset.derived_from]
         rows.append([text["derived"], ", ".join(links)])
+    if dataset.exported_from == "lrs":
+        rows.append([text["exported"], text["exported_lrs"]])
     if dataset.classification_reason_zh and dataset.classification_reason_en:
         rows.append([text["reason"], dataset.classification_reason_zh if zh else dataset.classification_reason_en])
     if dataset.aggregate:

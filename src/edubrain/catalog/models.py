@@ -253,12 +253,20 @@ class Dataset(_Strict):
     sharing: Sharing
     update_frequency: str
     derived_from: list[str] = Field(default_factory=list)
+    exported_from: Literal["lrs"] | None = None
+    """An operational store of the platform the dataset is exported from (``lrs``: the learning record store),
+    rewritten whole by its export job like a derived dataset; ``derived_from`` names lake inputs only."""
     classification_reason_zh: str | None = Field(default=None, min_length=1)
     """Why a derived dataset is classified below its inputs (an aggregate, say); checked at catalog load."""
     classification_reason_en: str | None = Field(default=None, min_length=1)
     aggregate: AggregateSpec | None = None
     fields: list[FieldSpec] = Field(min_length=1)
     rules: list[Rule] = Field(default_factory=list)
+
+    @property
+    def derived(self) -> bool:
+        """Whether the platform writes the dataset itself (derived from the lake or exported from a store)."""
+        return bool(self.derived_from or self.exported_from)
 
     @model_validator(mode="after")
     def _names_resolve(self) -> Dataset:

@@ -16,6 +16,8 @@ from pydantic import ValidationError
 from edubrain.cli import admin, audit, catalog, exchange, fitness, forecast, query, server, synth, transfer, users
 from edubrain.cli import facilities as facilities_cli
 from edubrain.cli import identity as identity_cli
+from edubrain.cli import kt as kt_cli
+from edubrain.cli import lrs as lrs_cli
 from edubrain.cli import monitoring as monitoring_cli
 from edubrain.cli import profiles as profiles_cli
 from edubrain.cli import smart_campus as smart_campus_cli
@@ -77,6 +79,8 @@ training_cli.register(app)
 monitoring_cli.register(app)
 facilities_cli.register(app)
 smart_campus_cli.register(app)
+kt_cli.register(app)
+lrs_cli.register(app)
 
 
 def main() -> None:

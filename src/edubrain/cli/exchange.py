@@ -146,7 +146,7 @@ def history(dataset: str, fmt: OutputFormat = FORMAT_OPTION, as_json: bool = JSO
     """
     fmt = chosen_format(fmt, as_json)
     h = home()
-    derived = bool(h.catalog.dataset(dataset).derived_from)
+    derived = h.catalog.dataset(dataset).derived
     h.ensure_initialised()
     with h.write_lock(), h.key_index() as index:
         settle_pending(h, index)

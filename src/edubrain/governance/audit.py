@@ -57,6 +57,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "profile_read": ("查阅画像（学生、教师、学校）", "profile read (student, teacher or school)"),
     "lrs_write": ("写入学习记录（xAPI 语句）", "learning records stored (xAPI statements)"),
     "lrs_read": ("读取学习记录（xAPI 语句）", "learning records read (xAPI statements)"),
+    "lrs_retention": ("按保留期限删除学习记录", "learning records deleted under the retention policy"),
     "smart_campus": (
         "智慧校园达标评定（自评、审核、认定）",
         "smart-campus evaluation (self-assessment, review, approval)",

@@ -196,7 +196,7 @@ def submittable(home: Home, org_level: str) -> list[Dataset]:
     """Datasets an organisation at ``org_level`` submits (owned at its level or below; not derived)."""
     rank = LEVEL_RANK[org_level]
     datasets = sorted(home.catalog.datasets.values(), key=lambda d: d.id)
-    return [d for d in datasets if not d.derived_from and rank <= LEVEL_RANK[d.owner_level]]
+    return [d for d in datasets if not d.derived and rank <= LEVEL_RANK[d.owner_level]]
 
 
 def submitting_organisations(home: Home, principal: Principal) -> list[OrgRecord]:

@@ -60,7 +60,7 @@ class TransferRequest:
 
 
 def _check(dataset: Dataset, request: TransferRequest) -> str:
-    if dataset.derived_from or len(dataset.primary_key) != 1:
+    if dataset.derived or len(dataset.primary_key) != 1:
         raise TransferError(
             f"数据集 {dataset.title_zh} 不能转移（派生数据集或复合主键）",
             f"Rows of {dataset.title_en} cannot be transferred (derived, or a composite key)",

@@ -57,10 +57,10 @@ def write_derived(
         The lake version written.
     """
     dataset = home.catalog.dataset(dataset_id)
-    if not dataset.derived_from:
+    if not dataset.derived_from and not dataset.exported_from:
         raise CatalogError(
-            f"数据集 {dataset_id} 不是派生数据集（目录中未声明 derived_from）",
-            f"dataset {dataset_id} is not a derived dataset (no derived_from in the catalog)",
+            f"数据集 {dataset_id} 不是派生数据集（目录中未声明 derived_from 或 exported_from）",
+            f"dataset {dataset_id} is not a derived dataset (no derived_from or exported_from in the catalog)",
         )
     lineage = json.dumps({"job": job, "inputs": dict(sorted(inputs.items()))}, sort_keys=True)
     batch_id = uuid.uuid4().hex

@@ -162,7 +162,7 @@ def submissions(home: Home, today: dt.date | None = None) -> pa.Table:
         },
         orient="row",
     ).select(columns)
-    frequencies = {d.id: d.update_frequency for d in home.catalog.datasets.values() if not d.derived_from}
+    frequencies = {d.id: d.update_frequency for d in home.catalog.datasets.values() if not d.derived}
     return submission_stats(frame, frequencies, schools, today or dt.datetime.now(dt.UTC).date())
 
 

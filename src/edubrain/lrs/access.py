@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_
@@ -32,12 +33,14 @@ from edubrain.governance.pseudonyms import pseudonym_key
 from edubrain.governance.scope import AccessDenied, Scope
 from edubrain.governance.tokens import signing_key
 from edubrain.home import Home
-from edubrain.lrs import agents, paging, query
+from edubrain.lrs import activities, agents, attachment_files, paging, query
+from edubrain.lrs.attachments import attachments_of, matched
 from edubrain.lrs.errors import StatementInvalid, StatementNotFound
 from edubrain.lrs.formats import shaped
 from edubrain.lrs.models import LrsStatement
+from edubrain.lrs.multipart import OutPart, Part
 from edubrain.lrs.params import statement_request
-from edubrain.lrs.storage import Writer, iso, original, store_statements
+from edubrain.lrs.storage import Writer, iri_hash, iso, original, store_statements
 from edubrain.lrs.validation import validate_statement
 from edubrain.store.db import session_scope
 
@@ -55,6 +58,7 @@ class StatementAnswer:
     more: str | None
     consistent_through: str
     last_modified: dt.datetime | None
+    attachment_parts: list[OutPart]
 
 
 def writer_of(principal: Principal) -> Writer:
@@ -78,12 +82,17 @@ def writer_of(principal: Principal) -> Writer:
     return Writer(principal.id, schools[0], authority)
 
 
-def store(home: Home, principal: Principal, statements: list[Any], version: str) -> list[str]:
+def store(
+    home: Home, principal: Principal, statements: list[Any], version: str, parts: list[Part] | None = None
+) -> list[str]:
     """Validate and store a batch for ``principal``'s school (all or nothing, audited); returns the ids.
+
+    ``parts`` are the attachment parts of a ``multipart/mixed`` request; their data is kept sealed in the
+    school's attachment folder (:mod:`edubrain.lrs.attachment_files`), written before the transaction commits.
 
     Raises:
         AccessDenied: the principal may not write, or a statement names a pupil not of its school.
-        StatementInvalid: a statement breaks the specification (nothing is stored).
+        StatementInvalid: a statement or attachment breaks the specification (nothing is stored).
         StatementConflict: an id is stored with a different statement (nothing is stored).
     """
     writer = writer_of(principal)
@@ -100,11 +109,14 @@ def store(home: Home, principal: Principal, statements: list[Any], version: str)
                 f"语句中的学生不是学校 {writer.org_code} 已登记的学生：{', '.join(outside[:5])}",
                 f"Statements name students not stored for school {writer.org_code}: {', '.join(outside[:5])}",
             )
+    data = matched(statements, parts or [])
     key = pseudonym_key(home.settings)
     for attempt in range(2):
+        created: list[Path] = []
         try:
             with session_scope(home.engine) as session:
                 ids = store_statements(session, key, writer, statements, version)
+                created = attachment_files.save(home.settings.home, key, writer.org_code, data)
                 record_event(
                     session,
                     actor=principal.id,
@@ -114,17 +126,29 @@ def store(home: Home, principal: Principal, statements: list[Any], version: str)
                     dataset=DATASET,
                     row_count=len(ids),
                     minors=bool(named),
-                    detail={"statements": len(ids)},
+                    detail={"statements": len(ids), "attachments": len(data)},
                 )
             return ids
         except IntegrityError:  # the same id stored by a parallel request: compare again (no-op or 409)
+            attachment_files.discard(created)
             if attempt:
                 raise
+        except BaseException:
+            attachment_files.discard(created)
+            raise
     raise AssertionError("unreachable")
 
 
-def read_scope(home: Home, principal: Principal) -> ColumnElement[bool]:
+def read_scope(
+    home: Home,
+    principal: Principal,
+    org_code: Any = LrsStatement.org_code,
+    learner_pseudonym: Any = LrsStatement.learner_pseudonym,
+) -> ColumnElement[bool]:
     """The statements ``principal`` may read, as a SQL condition (see the module's rules).
+
+    ``org_code`` and ``learner_pseudonym`` are the columns the condition tests: a statement's by default, a
+    document's (:mod:`edubrain.lrs.documents`) under the same rules.
 
     Raises:
         AccessDenied: no grant may read statements.
@@ -136,12 +160,12 @@ def read_scope(home: Home, principal: Principal) -> ColumnElement[bool]:
     for grant in principal.grants:
         kind = role(grant.role).scope
         if grant.role in WRITER_ROLES and grant.org_level == "school":
-            clauses.append(LrsStatement.org_code == grant.org_code)
+            clauses.append(org_code == grant.org_code)
         elif kind == "class":
             pupils = pseudonyms_of(",".join(scope.students_of(",".join(grant.refs))))
-            clauses.append(and_(LrsStatement.org_code == grant.org_code, LrsStatement.learner_pseudonym.in_(pupils)))
+            clauses.append(and_(org_code == grant.org_code, learner_pseudonym.in_(pupils)))
         elif kind in ("self", "children"):
-            clauses.append(LrsStatement.learner_pseudonym.in_(pseudonyms_of(",".join(grant.refs))))
+            clauses.append(learner_pseudonym.in_(pseudonyms_of(",".join(grant.refs))))
     if not clauses:
         raise AccessDenied(
             f"{principal.name} 无权读取学习记录", f"{principal.name} may not read learning records (xAPI statements)"
@@ -150,9 +174,17 @@ def read_scope(home: Home, principal: Principal) -> ColumnElement[bool]:
 
 
 def read(
-    home: Home, principal: Principal, params: dict[str, str], *, accept_language: str | None = None
+    home: Home,
+    principal: Principal,
+    params: dict[str, str],
+    *,
+    accept_language: str | None = None,
+    purpose: str | None = None,
 ) -> StatementAnswer:
     """Answer one ``GET /xAPI/statements`` (``params`` as sent; ``more`` continues a list), audited.
+
+    ``purpose``: a purpose the caller already declared and checked (e.g. a teacher's, for the mastery pages);
+    the audit event records it instead of the default (``self_access`` or ``routine_duty``).
 
     Raises:
         AccessDenied: the principal may not read statements.
@@ -182,9 +214,11 @@ def read(
             page = query.statements(session, scope, request.filter, after)
             rows = page.rows
             cursor = None if page.after is None else paging.make_cursor(signing_key(home.settings), principal.id, params, page.after, now)  # fmt: skip
-        statements = [shaped(original(r, key), request.fmt, accept_language) for r in rows]
+        exact = [original(r, key) for r in rows]
+        statements = [shaped(s, request.fmt, accept_language) for s in exact]
+        parts = _attachment_parts(home, rows, exact) if request.attachments else []
         if rows:
-            _audit_read(session, principal, rows, single=request.statement_id is not None)
+            _audit_read(session, principal, rows, single=request.statement_id is not None, purpose=purpose, attachments=len(parts))  # fmt: skip
     return StatementAnswer(
         statements=statements,
         single=request.statement_id is not None,
@@ -192,10 +226,73 @@ def read(
         more=cursor,
         consistent_through=iso(now),
         last_modified=rows[0].stored if request.statement_id is not None else None,
+        attachment_parts=parts,
     )
 
 
-def _audit_read(session: Any, principal: Principal, rows: list[LrsStatement], *, single: bool) -> None:
+def activity(home: Home, principal: Principal, params: dict[str, str]) -> dict[str, Any]:
+    """Answer ``GET /xAPI/activities``: the Activity with its definition as the caller's statements give it.
+
+    Raises:
+        AccessDenied: the principal may not read statements.
+        StatementInvalid: ``activityId`` is missing or malformed, or another parameter is given.
+    """
+    activity_id = activities.activity_request(params)
+    scope = read_scope(home, principal)
+    with session_scope(home.engine) as session:
+        rows = query.mentioning(session, scope, "activity", iri_hash(activity_id), activities.MAX_SCAN)
+        found = activities.canonical_activity(activity_id, [r.statement for r in rows])
+        if rows:  # definitions are not personal data: not counted as a read of minors' records
+            _audit_read(session, principal, rows, single=True, resource="activities", minors=False)
+    return found
+
+
+def person(home: Home, principal: Principal, params: dict[str, str]) -> dict[str, Any]:
+    """Answer ``GET /xAPI/agents``: the Person of the agent asked, from statements the caller may read only.
+
+    Raises:
+        AccessDenied: the principal may not read statements.
+        StatementInvalid: ``agent`` is missing, malformed or a Group, or another parameter is given.
+    """
+    agent = activities.agent_request(params)
+    scope = read_scope(home, principal)
+    key = pseudonym_key(home.settings)
+    code = agents.agent_pseudonym(agent, key)
+    assert code is not None  # an Agent always has an identifier
+    with session_scope(home.engine) as session:
+        rows = query.mentioning(session, scope, "agent", code, activities.MAX_SCAN)
+        found = activities.person(agent, [original(r, key) for r in rows], key)
+        if rows:
+            _audit_read(session, principal, rows, single=True, resource="agents")
+    return found
+
+
+def _attachment_parts(home: Home, rows: list[LrsStatement], exact: list[dict[str, Any]]) -> list[OutPart]:
+    """The stored data of the returned statements' attachments, each from its statement's school, once per hash."""
+    key = pseudonym_key(home.settings)
+    parts: dict[str, OutPart] = {}
+    for row, statement in zip(rows, exact, strict=True):
+        for _, attachment in attachments_of(statement):
+            sha2 = str(attachment["sha2"]).lower()
+            if sha2 in parts:
+                continue
+            data = attachment_files.load(home.settings.home, key, row.org_code, sha2)
+            if data is not None:
+                parts[sha2] = OutPart(sha2, attachment["contentType"], data)
+    return list(parts.values())
+
+
+def _audit_read(
+    session: Any,
+    principal: Principal,
+    rows: list[LrsStatement],
+    *,
+    single: bool,
+    purpose: str | None = None,
+    attachments: int = 0,
+    resource: str = "statements",
+    minors: bool | None = None,
+) -> None:
     own = bool(principal.grants) and all(role(g.role).scope in ("self", "children") for g in principal.grants)
     orgs = sorted({r.org_code for r in rows})
     record_event(
@@ -206,9 +303,14 @@ def _audit_read(session: Any, principal: Principal, rows: list[LrsStatement], *,
         action="lrs_read",
         dataset=DATASET,
         row_count=len(rows),
-        purpose="self_access" if own else "routine_duty",
-        minors=any(r.learner_pseudonym is not None for r in rows),
-        detail={"single": single, "learners": sorted({r.learner_pseudonym for r in rows if r.learner_pseudonym})[:50]},
+        purpose=purpose or ("self_access" if own else "routine_duty"),
+        minors=any(r.learner_pseudonym is not None for r in rows) if minors is None else minors,
+        detail={
+            "resource": resource,
+            "single": single,
+            "attachments": attachments,
+            "learners": sorted({r.learner_pseudonym for r in rows if r.learner_pseudonym})[:50],
+        },
     )
 
 

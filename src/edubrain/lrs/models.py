@@ -6,7 +6,8 @@ statement sealed (:mod:`edubrain.lrs.sealing`). ``lrs_statement_refs`` lists the
 activities (SHA-256 of the IRI) of each statement for the ``agent`` and ``activity`` filters.
 
 Statement ids are unique per organisation (the school whose credential stored them): one school can neither
-overwrite nor detect another school's statement by reusing its id.
+overwrite nor detect another school's statement by reusing its id. ``lrs_documents`` (migration ``0007``) holds the
+State, Activity Profile and Agent Profile documents, keyed the same way per organisation.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class LrsStatement(Base):
         UniqueConstraint("org_code", "statement_id", name="uq_lrs_statements_org_id"),
         Index("ix_lrs_statements_org_stored", "org_code", "stored", "pk"),
         Index("ix_lrs_statements_learner_stored", "learner_pseudonym", "stored"),
+        Index("ix_lrs_statements_target_org", "object_statement_id", "org_code"),  # migration 0007
     )
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -58,3 +60,37 @@ class LrsStatementRef(Base):
     kind: Mapped[str] = mapped_column(String(8))
     value: Mapped[str] = mapped_column(String(64))
     is_primary: Mapped[bool] = mapped_column(Boolean)
+
+
+DOCUMENT_KEY = ("org_code", "kind", "activity_hash", "agent_pseudonym", "registration", "document_id")
+"""The columns of a document's address, unique together."""
+
+
+class LrsDocument(Base):
+    """One State, Activity Profile or Agent Profile document (xAPI 1.0.3 Communication §2.2, 9274.1.1 §4.1.6).
+
+    The key is (``org_code``, ``kind``, ``activity_hash``, ``agent_pseudonym``, ``registration``, ``document_id``);
+    a part a resource does not use is the empty string, never NULL, so the key is unique on SQLite and PostgreSQL
+    alike. ``content`` is sealed (:func:`edubrain.lrs.sealing.seal_bytes`); ``etag`` is the SHA-1 of the plain bytes.
+    """
+
+    __tablename__ = "lrs_documents"
+    __table_args__ = (
+        UniqueConstraint(*DOCUMENT_KEY, name="uq_lrs_documents_key"),
+        Index("ix_lrs_documents_learner", "learner_pseudonym"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    org_code: Mapped[str] = mapped_column(ForeignKey("organisations.code"))
+    activity_hash: Mapped[str] = mapped_column(String(64))
+    agent_pseudonym: Mapped[str] = mapped_column(String(32))
+    learner_pseudonym: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    registration: Mapped[str] = mapped_column(String(36))
+    document_id: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(255))
+    content: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str] = mapped_column(String(32))
+    etag: Mapped[str] = mapped_column(String(40))
+    updated: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    writer: Mapped[str] = mapped_column(String(128))

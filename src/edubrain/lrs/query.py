@@ -119,3 +119,19 @@ def statements(
         return Page(rows, None)
     rows = rows[:limit]
     return Page(rows, (rows[-1].stored, rows[-1].pk))
+
+
+def mentioning(session: Session, scope: ColumnElement[bool], kind: str, value: str, limit: int) -> list[LrsStatement]:
+    """The newest ``limit`` statements in ``scope``, not voided, naming an agent or activity anywhere in them.
+
+    ``kind`` is ``agent`` (``value`` a pseudonym) or ``activity`` (``value`` the SHA-256 of the IRI); the match is the
+    ``related_agents``/``related_activities`` one (actor, object, context, SubStatement, authority…).
+    """
+    refs = select(LrsStatementRef.statement_pk).where(LrsStatementRef.kind == kind, LrsStatementRef.value == value)
+    query = (
+        select(LrsStatement)
+        .where(scope, LrsStatement.voided.is_(False), LrsStatement.pk.in_(refs))
+        .order_by(LrsStatement.stored.desc(), LrsStatement.pk.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from functools import lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
@@ -22,13 +23,18 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from edubrain.governance.pseudonyms import PseudonymKey, PseudonymKeyError
 
 _INFO = b"edubrain lrs statement v1"
+_DOCUMENT_INFO = b"edubrain lrs document v1"
 _NONCE = 12
 
 
-def _cipher(key: PseudonymKey) -> AESGCM:
-    material = key.secret.get_secret_value().encode("utf-8")
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(material)
-    return AESGCM(derived)
+def _cipher(key: PseudonymKey, info: bytes = _INFO) -> AESGCM:
+    return AESGCM(_derived(key.secret.get_secret_value().encode("utf-8"), info))
+
+
+@lru_cache(maxsize=16)
+def _derived(material: bytes, info: bytes) -> bytes:
+    """The AES key HKDF derives from the pseudonym key for ``info`` (once per key and use, not per statement)."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(material)
 
 
 def seal(statement: dict[str, Any], key: PseudonymKey, *, org_code: str, statement_id: str) -> str:
@@ -60,3 +66,34 @@ def unseal(text: str, key: PseudonymKey, *, key_id: str, org_code: str, statemen
         ) from exc
     value: dict[str, Any] = json.loads(plain)
     return value
+
+
+def seal_bytes(plain: bytes, key: PseudonymKey, *, associated: str) -> str:
+    """A document's bytes encrypted like a statement, under its own derived key (HKDF info ``…document v1``).
+
+    ``associated`` binds the ciphertext to its row (the document's organisation and key): moved, it does not open.
+    """
+    nonce = os.urandom(_NONCE)
+    sealed = _cipher(key, _DOCUMENT_INFO).encrypt(nonce, plain, associated.encode("utf-8"))
+    return base64.b64encode(nonce + sealed).decode("ascii")
+
+
+def unseal_bytes(text: str, key: PseudonymKey, *, key_id: str, associated: str) -> bytes:
+    """The bytes sealed by :func:`seal_bytes`.
+
+    Raises:
+        PseudonymKeyError: sealed under another key (``key_id``), or it does not open (altered or moved).
+    """
+    if key_id != key.key_id:
+        raise PseudonymKeyError(
+            f"文档由密钥 {key_id} 加密，当前密钥为 {key.key_id}",
+            f"The document was sealed under key {key_id}, the current key is {key.key_id}",
+        )
+    raw = base64.b64decode(text)
+    try:
+        return _cipher(key, _DOCUMENT_INFO).decrypt(raw[:_NONCE], raw[_NONCE:], associated.encode("utf-8"))
+    except Exception as exc:  # InvalidTag: altered ciphertext or moved to another row
+        raise PseudonymKeyError(
+            "文档密文无法解开（被改动或被移到其他记录）",
+            "The sealed document does not open (altered, or moved to another row)",
+        ) from exc

@@ -22,7 +22,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from edubrain.governance.pseudonyms import PseudonymKey
@@ -102,8 +102,7 @@ def store_statements(
             continue
         fresh.append((statement_id, full))
     _check_voiding(session, writer.org_code, fresh)
-    for statement_id, full in fresh:
-        _insert(session, key, writer, statement_id, full, now)
+    _insert_all(session, key, writer, fresh, now)
     session.flush()
     return ids
 
@@ -154,51 +153,69 @@ def _check_voiding(session: Session, org_code: str, fresh: list[tuple[str, dict[
             )
 
 
-def _insert(
-    session: Session, key: PseudonymKey, writer: Writer, statement_id: str, full: dict[str, Any], now: dt.datetime
+def _insert_all(
+    session: Session, key: PseudonymKey, writer: Writer, fresh: list[tuple[str, dict[str, Any]]], now: dt.datetime
 ) -> None:
-    voiding = full["verb"]["id"] == VOIDED
-    target = _target(full)
-    actor_learner = agents.learner_id(full["actor"])
-    voided = not voiding and (
-        session.scalar(
-            select(LrsStatement.pk).where(
+    """Insert the batch's new statements and their references: two multi-row INSERTs, not a flush per statement.
+
+    A statement is stored voided when a voiding statement names it, stored before or in this batch; targets stored
+    before are voided by one UPDATE.
+    """
+    if not fresh:
+        return
+    targets = {t for _, s in fresh if s["verb"]["id"] == VOIDED and (t := _target(s)) is not None}
+    voided_before = {
+        target
+        for target in session.scalars(
+            select(LrsStatement.object_statement_id).where(
                 LrsStatement.org_code == writer.org_code,
                 LrsStatement.voiding.is_(True),
-                LrsStatement.object_statement_id == statement_id,
+                LrsStatement.object_statement_id.in_([i for i, _ in fresh]),
             )
         )
-        is not None
-    )
-    row = LrsStatement(
-        statement_id=statement_id,
-        org_code=writer.org_code,
-        stored=now,
-        verb_hash=iri_hash(full["verb"]["id"]),
-        registration=str(uuid.UUID(full["context"]["registration"]))
-        if "registration" in full.get("context", {})
-        else None,  # fmt: skip
-        learner_pseudonym=None if actor_learner is None else agents.agent_pseudonym(full["actor"], key),
-        object_statement_id=target,
-        voiding=voiding,
-        voided=voided,
-        statement=agents.pseudonymous(full, key),
-        sealed=sealing.seal(full, key, org_code=writer.org_code, statement_id=statement_id),
-        key_id=key.key_id,
-        writer=writer.principal_id,
-    )
-    session.add(row)
-    session.flush()
-    refs = [("agent", code, primary) for code, primary in agents.agent_refs(full, key).items()]
-    refs += [("activity", iri_hash(i), primary) for i, primary in agents.activity_refs(full).items()]
-    session.add_all(LrsStatementRef(statement_pk=row.pk, kind=k, value=v, is_primary=p) for k, v, p in refs)
-    if voiding and target is not None:
+        if target is not None
+    }
+    rows = [_row(key, writer, statement_id, full, now, targets | voided_before) for statement_id, full in fresh]
+    inserted = insert(LrsStatement).returning(LrsStatement.pk, sort_by_parameter_order=True)
+    pks = list(session.scalars(inserted, rows))
+    refs: list[dict[str, Any]] = []
+    for pk, (_, full) in zip(pks, fresh, strict=True):
+        found = [("agent", code, primary) for code, primary in agents.agent_refs(full, key).items()]
+        found += [("activity", iri_hash(i), primary) for i, primary in agents.activity_refs(full).items()]
+        refs += [{"statement_pk": pk, "kind": k, "value": v, "is_primary": p} for k, v, p in found]
+    if refs:
+        session.execute(insert(LrsStatementRef), refs)
+    if targets:
         session.execute(
             update(LrsStatement)
             .where(
                 LrsStatement.org_code == writer.org_code,
-                LrsStatement.statement_id == target,
+                LrsStatement.statement_id.in_(sorted(targets)),
                 LrsStatement.voiding.is_(False),
             )
             .values(voided=True)
         )
+
+
+def _row(
+    key: PseudonymKey, writer: Writer, statement_id: str, full: dict[str, Any], now: dt.datetime, voided: set[str]
+) -> dict[str, Any]:
+    """The ``lrs_statements`` values of one statement (``voided``: the ids a voiding statement names)."""
+    voiding = full["verb"]["id"] == VOIDED
+    actor_learner = agents.learner_id(full["actor"])
+    context = full.get("context", {})
+    return {
+        "statement_id": statement_id,
+        "org_code": writer.org_code,
+        "stored": now,
+        "verb_hash": iri_hash(full["verb"]["id"]),
+        "registration": str(uuid.UUID(context["registration"])) if "registration" in context else None,
+        "learner_pseudonym": None if actor_learner is None else agents.agent_pseudonym(full["actor"], key),
+        "object_statement_id": _target(full),
+        "voiding": voiding,
+        "voided": not voiding and statement_id in voided,
+        "statement": agents.pseudonymous(full, key),
+        "sealed": sealing.seal(full, key, org_code=writer.org_code, statement_id=statement_id),
+        "key_id": key.key_id,
+        "writer": writer.principal_id,
+    }

@@ -49,6 +49,9 @@ _INTERACTIONS = {"true-false", "choice", "fill-in", "long-fill-in", "matching", 
                  "likert", "numeric", "other"}  # fmt: skip
 _MAILTO = re.compile(r"^mailto:[^@\s]+@[^@\s]+$")
 _SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
+_SHA2 = re.compile(r"^(?:[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})\Z")
+_MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;[^\r\n]*)?\Z")
+SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
 _DURATION = re.compile(r"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 
 
@@ -316,7 +319,7 @@ def _attachments(value: Any, where: str) -> None:
 
 
 def _attachment(value: Any, where: str) -> None:
-    """Attachment metadata (§2.4.11); without multipart support every attachment must point to its ``fileUrl``."""
+    """Attachment metadata (§2.4.11; a signature's content type §2.6); the data is matched later (attachments.py)."""
     allowed = {"usageType", "display", "description", "contentType", "length", "sha2", "fileUrl"}
     attachment = object_of(value, where, allowed)
     for name in ("usageType", "display", "contentType", "length", "sha2"):
@@ -326,13 +329,16 @@ def _attachment(value: Any, where: str) -> None:
     language_map(attachment["display"], f"{where}.display")
     if "description" in attachment:
         language_map(attachment["description"], f"{where}.description")
-    text(attachment["contentType"], f"{where}.contentType")
+    if not _MEDIA_TYPE.match(text(attachment["contentType"], f"{where}.contentType")):
+        raise invalid(f"{where}.contentType", "应为互联网媒体类型（如 image/png）", "must be an Internet Media Type such as image/png (xAPI Data 2.4.11, RFC 2046)")  # fmt: skip
+    if attachment["usageType"] == SIGNATURE_USAGE and attachment["contentType"].split(";")[0].strip().lower() != "application/octet-stream":  # fmt: skip
+        raise invalid(f"{where}.contentType", "签名附件的 contentType 必须是 application/octet-stream", "a signature attachment's contentType must be application/octet-stream (xAPI Data 2.6)")  # fmt: skip
     if isinstance(attachment["length"], bool) or not isinstance(attachment["length"], int) or attachment["length"] < 0:
         raise invalid(f"{where}.length", "应为非负整数", "must be a non-negative integer (xAPI Data 2.4.11)")
-    text(attachment["sha2"], f"{where}.sha2")
-    if "fileUrl" not in attachment:
-        raise invalid(f"{where}.fileUrl", "本 LRS 暂不接收 multipart/mixed 附件正文：附件须给出 fileUrl", "this LRS does not take multipart/mixed attachment data yet: each attachment needs a fileUrl (xAPI Communication 1.5.2)")  # fmt: skip
-    iri(attachment["fileUrl"], f"{where}.fileUrl", locator=True)
+    if not _SHA2.match(text(attachment["sha2"], f"{where}.sha2")):
+        raise invalid(f"{where}.sha2", "应为附件数据的 SHA-2 十六进制摘要（SHA-224/256/384/512）", "must be the hexadecimal SHA-2 (SHA-224, 256, 384 or 512) of the data (xAPI Data 2.4.11)")  # fmt: skip
+    if "fileUrl" in attachment:
+        iri(attachment["fileUrl"], f"{where}.fileUrl", locator=True)
 
 
 def validate_actor(value: Any, where: str) -> None:
@@ -343,3 +349,8 @@ def validate_actor(value: Any, where: str) -> None:
 def validate_iri(value: Any, where: str) -> None:
     """Check an IRI given as a query parameter."""
     iri(value, where)
+
+
+def validate_agent(value: Any, where: str) -> None:
+    """Check an Agent (not a Group) given as a query parameter: one inverse functional identifier (§2.4.2.1)."""
+    _agent(value, where)

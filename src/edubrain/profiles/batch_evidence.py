@@ -149,7 +149,7 @@ def _timeliness_set(
     home: Home, frame: pl.DataFrame, school_code: str, school_year: int, until: dt.datetime
 ) -> EvidenceSet:
     """Per dataset the school committed, its last commit by the year's end and whether it is within its frequency."""
-    frequencies = {d.id: d.update_frequency for d in home.catalog.datasets.values() if not d.derived_from}
+    frequencies = {d.id: d.update_frequency for d in home.catalog.datasets.values() if not d.derived}
     fresh = pl.from_arrow(timeliness(frame, frequencies, school_year, until.date()))
     assert isinstance(fresh, pl.DataFrame)
     filters: dict[str, Any] = {

@@ -100,6 +100,10 @@ def main() -> None:
     for a in accounts:
         r = policy.role(a.role)
         print(f"  {a.username:<24} {a.secret:<22} {r.title_zh}（{r.title_en}） @ {a.org_code}")
+    from edubrain.synth.learning_records import write_demo_class  # adaptive learning: the teacher's class answers
+
+    klass, answers = write_demo_class(home)
+    print(f"\n学习记录 / learning records: {answers} 条作答写入班级 {klass}（/learning/mastery, /learning/me）")
     clerk = next(a for a in accounts if a.role == "school_admin")
     if clerk.org_code == EXAMPLE_SCHOOL:
         print(

@@ -133,7 +133,7 @@ def status_dataset(dataset_id: str, home: Home) -> bool:
     dataset = home.catalog.datasets.get(dataset_id)
     return (
         dataset is not None
-        and not dataset.derived_from
+        and not dataset.derived
         and dataset.owner_level == "school"
         and "school_code" in dataset.field_names
     )

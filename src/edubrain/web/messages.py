@@ -22,6 +22,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav_fitness": ("体质健康", "Physical health"),
     "nav_forecast": ("学位预测", "School places"),
     "nav_my_fitness": ("体质健康成绩", "Fitness results"),
+    "nav_learning_class": ("学情掌握", "Class mastery"),
+    "nav_learning_own": ("我的学习", "My learning"),
     "logout": ("退出登录", "Log out"),
     "menu": ("菜单", "Menu"),
     "login": ("登录", "Log in"),

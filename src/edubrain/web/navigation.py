@@ -159,6 +159,20 @@ def may_view_smart_campus(home: Home, principal: Principal) -> bool:
     return may_use(principal)
 
 
+def may_view_learning_class(home: Home, principal: Principal) -> bool:
+    """班级掌握度: staff whose grants open pupils (a teacher, a school administrator), asked of :mod:`edubrain.learning`."""
+    from edubrain.learning import may_view_class
+
+    return may_view_class(home, principal)
+
+
+def may_view_learning_own(home: Home, principal: Principal) -> bool:
+    """我的学习: a student (itself) or a parent (its children), asked of :mod:`edubrain.learning`."""
+    from edubrain.learning import may_view_own
+
+    return may_view_own(home, principal)
+
+
 def no_cockpit_note(principal: Principal | None) -> str:
     """The message key of the cockpit's note for a principal without dashboards: the public's says what it can see."""
     personal = principal is not None and any(role(g.role).scope in PERSONAL_SCOPES for g in principal.grants)
@@ -218,6 +232,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("nav_facilities", "/monitoring/facilities", may_view_facilities, tab_of="/monitoring"),
     NavItem("nav_training", "/monitoring/training", may_view_training, tab_of="/monitoring"),
     NavItem("nav_profiles", "/profiles", may_view_profiles),
+    NavItem("nav_learning_class", "/learning/mastery", may_view_learning_class),
+    NavItem("nav_learning_own", "/learning/me", may_view_learning_own),
     NavItem("nav_identity", "/identity", may_review_identities),
     NavItem("nav_audit", "/audit", may_read_audit),
 )

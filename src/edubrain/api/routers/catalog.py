@@ -59,7 +59,7 @@ def list_datasets(home: HomeDep) -> DatasetList:
     data = [
         DatasetSummary(
             id=d.id, title_zh=d.title_zh, title_en=d.title_en, owner_level=d.owner_level, sharing=d.sharing,
-            update_frequency=d.update_frequency, fields=len(d.fields), derived=bool(d.derived_from),
+            update_frequency=d.update_frequency, fields=len(d.fields), derived=d.derived,
         )
         for d in home.catalog.datasets.values()
     ]  # fmt: skip

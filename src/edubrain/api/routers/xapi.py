@@ -1,4 +1,8 @@
-"""``/xAPI``: the xAPI Learning Record Store — the About and Statement resources (docs/lrs.md).
+"""``/xAPI``: the xAPI Learning Record Store — About, Statements (with attachments), Activities, Agents (docs/lrs.md).
+
+Statements are sent as ``application/json`` or as ``multipart/mixed`` with attachment parts (read by
+:class:`edubrain.lrs.multipart.MixedReader` as the body streams in) and returned as ``multipart/mixed`` with the
+attachment data when ``attachments=true``.
 
 Every request but ``GET /xAPI/about`` carries ``X-Experience-API-Version`` (1.0.x or 2.0.x); every response,
 errors included, carries the version used. Callers authenticate with HTTP Basic (any user name, a school's node
@@ -12,11 +16,12 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
 import json
-import secrets
 from collections.abc import Callable, Coroutine
 from email.utils import format_datetime
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -31,10 +36,9 @@ from edubrain.errors import EduBrainError
 from edubrain.governance.identity import AuthError, Principal
 from edubrain.lrs import access
 from edubrain.lrs.errors import StatementInvalid
+from edubrain.lrs.multipart import MAX_STATEMENTS_PART, MixedReader, Part, PayloadTooLarge, mixed_body
 from edubrain.lrs.versions import CONSISTENT_THROUGH, HEADER, SUPPORTED, negotiated
 
-MAX_BODY = 8 * 1024 * 1024
-"""The largest statement batch accepted, in bytes (xAPI Communication 1.5.2: an LRS may limit batches)."""
 VersionHeader = Annotated[str, Header(alias=HEADER, pattern=r"^(1\.0|2\.0)(\.\d+)?$", description="1.0.x or 2.0.x")]
 
 
@@ -49,10 +53,11 @@ class XapiRoute(APIRoute):
 
         async def route(request: Request) -> Response:
             version = SUPPORTED[-1]
+            alternate = statements and request.method == "POST" and "method" in request.query_params
             try:
-                if not about or request.headers.get(HEADER):
+                if not alternate and (not about or request.headers.get(HEADER)):  # alternate: in the form
                     version = negotiated(request.headers.get(HEADER))
-                request.state.xapi_version = version
+                    request.state.xapi_version = version
                 response = await handler(request)
             except EduBrainError as exc:
                 response = error_response(status_of(exc), exc.to_dict())
@@ -64,7 +69,7 @@ class XapiRoute(APIRoute):
                 )
                 body = StatementInvalid(f"请求参数无效：{problems}", f"Invalid request: {problems}").to_dict()
                 response = error_response(400, body)
-            response.headers[HEADER] = version
+            response.headers[HEADER] = getattr(request.state, "xapi_version", version)
             if statements and CONSISTENT_THROUGH not in response.headers:  # Communication 2.1.3: on all responses
                 now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
                 response.headers[CONSISTENT_THROUGH] = now
@@ -82,7 +87,12 @@ def xapi_principal(request: Request, home: HomeDep) -> Principal:
     Raises:
         AuthError: no credential, or an invalid one.
     """
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return principal_from(home, request.headers.get("authorization", ""), request.headers.get("x-api-key"))
+
+
+def principal_from(home: HomeDep, authorization: str, api_key: str | None) -> Principal:
+    """The caller of an ``Authorization`` value (a header, or the alternate syntax's form field) or an API key."""
+    scheme, _, value = authorization.partition(" ")
     if scheme.lower() == "basic":
         try:
             _, _, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
@@ -94,7 +104,7 @@ def xapi_principal(request: Request, home: HomeDep) -> Principal:
                 "The HTTP Basic password must be a school's node API key (ebk_…); people use a Bearer access token",
             )
         return principal_of_token(home, password)
-    token = request.headers.get("x-api-key") or (value.strip() if scheme.lower() == "bearer" else "")
+    token = api_key or (value.strip() if scheme.lower() == "bearer" else "")
     if not token:
         raise AuthError(
             "需要认证：HTTP Basic（密码为节点 API 密钥）、Bearer 令牌或 X-API-Key",
@@ -119,26 +129,35 @@ def about() -> About:
     return About(version=list(SUPPORTED), extensions={})
 
 
-async def _json_body(request: Request) -> Any:
-    """The request's JSON body (application/json only; multipart/mixed attachments are not taken yet)."""
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+async def _statements_body(request: Request) -> tuple[Any, list[Part]]:
+    """The statements of a PUT or POST and their attachment parts: ``application/json`` or ``multipart/mixed``."""
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";")[0].strip().lower()
     if media == "multipart/mixed":
-        raise StatementInvalid(
-            "暂不支持 multipart/mixed（附件正文）：请用 application/json，附件给出 fileUrl",
-            "multipart/mixed (attachment data) is not supported yet: send application/json with fileUrl attachments",
-        )
+        reader = MixedReader(content_type)
+        try:
+            async for chunk in request.stream():
+                reader.feed(chunk)
+            body = reader.finish()
+        except PayloadTooLarge as exc:
+            raise ApiError(413, exc.code, exc.zh, exc.en, **exc.details) from None
+        return _json(body.statements), body.attachments
     if media != "application/json":
         raise StatementInvalid(
-            f"Content-Type 应为 application/json，收到 {media or '（无）'}",
-            f"Content-Type must be application/json, got {media or '(none)'}",
+            f"Content-Type 应为 application/json 或 multipart/mixed，收到 {media or '（无）'}",
+            f"Content-Type must be application/json or multipart/mixed, got {media or '(none)'}",
         )
     raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise ApiError(413, "payload_too_large", f"请求体超过 {MAX_BODY} 字节", f"The body exceeds {MAX_BODY} bytes")
+    if len(raw) > MAX_STATEMENTS_PART:
+        raise ApiError(413, "payload_too_large", f"请求体超过 {MAX_STATEMENTS_PART} 字节", f"The body exceeds {MAX_STATEMENTS_PART} bytes")  # fmt: skip
+    return _json(raw), []
+
+
+def _json(raw: bytes) -> Any:
     try:
         return json.loads(raw)
     except ValueError as exc:
-        raise StatementInvalid(f"请求体不是有效的 JSON：{exc}", f"The body is not valid JSON: {exc}") from None
+        raise StatementInvalid(f"语句不是有效的 JSON：{exc}", f"The statements are not valid JSON: {exc}") from None
 
 
 _STORE_ERRORS = error_responses(401, 403, 409, 413)
@@ -152,16 +171,19 @@ _ONE_BODY = {"required": True, "content": {"application/json": {"schema": _STATE
 
 
 @router.post("/statements", response_model=list[str], responses=_STORE_ERRORS, openapi_extra={"requestBody": _BODY})
-async def post_statements(request: Request, home: HomeDep, principal: XapiPrincipal, _v: VersionHeader) -> Any:
-    """存储一条或一批语句，返回 id / store one statement or an array (returns their ids, in order)."""
+async def post_statements(request: Request, home: HomeDep) -> Any:
+    """存储一条或一批语句，返回 id；带 method 参数时为替代请求语法 / store statements (or the alternate syntax)."""
+    if "method" in request.query_params:
+        return await alternate_request(request, home)
+    principal = await run_in_threadpool(xapi_principal, request, home)
     if request.query_params:
         raise StatementInvalid(
-            "POST /xAPI/statements 不接受查询参数（不支持替代请求语法）",
-            "POST /xAPI/statements takes no query parameters (the alternate request syntax is not supported)",
+            "POST /xAPI/statements 只接受查询参数 method（替代请求语法）",
+            "POST /xAPI/statements takes no query parameter but method (the alternate request syntax)",
         )
-    body = await _json_body(request)
+    body, parts = await _statements_body(request)
     batch = body if isinstance(body, list) else [body]
-    return await run_in_threadpool(access.store, home, principal, batch, request.state.xapi_version)
+    return await run_in_threadpool(access.store, home, principal, batch, request.state.xapi_version, parts)
 
 
 @router.put(
@@ -176,27 +198,31 @@ async def put_statement(
     home: HomeDep,
     principal: XapiPrincipal,
     _v: VersionHeader,
-    statement_id: Annotated[str, Query(alias="statementId", description="The statement's UUID")],
+    _statement_id: Annotated[str, Query(alias="statementId", description="The statement's UUID")],
 ) -> Response:
     """以给定 statementId 存储一条语句 / store one statement under the statementId parameter."""
-    params = dict(request.query_params)
+    body, parts = await _statements_body(request)
+    statement = _one_statement(dict(request.query_params), body)
+    await run_in_threadpool(access.store, home, principal, [statement], request.state.xapi_version, parts)
+    return Response(status_code=204)
+
+
+def _one_statement(params: dict[str, str], body: Any) -> dict[str, Any]:
+    """The statement of a PUT: the body, one object, under the ``statementId`` parameter (its only one)."""
     if set(params) != {"statementId"}:
         raise StatementInvalid(
             "PUT /xAPI/statements 需要且只接受参数 statementId",
             "PUT /xAPI/statements needs the statementId parameter, and takes no other",
         )
-    body = await _json_body(request)
     if not isinstance(body, dict):
         raise StatementInvalid(
             "PUT 的请求体应为一条语句（JSON 对象）", "The body of a PUT must be one statement (an object)"
         )
-    if "id" in body and str(body["id"]).lower() != statement_id.lower():
+    if "id" in body and str(body["id"]).lower() != params["statementId"].lower():
         raise StatementInvalid(
             "语句的 id 与参数 statementId 不一致", "The statement's id differs from the statementId parameter"
         )
-    statement = {**body, "id": statement_id}
-    await run_in_threadpool(access.store, home, principal, [statement], request.state.xapi_version)
-    return Response(status_code=204)
+    return {**body, "id": params["statementId"]}
 
 
 @router.get(
@@ -205,29 +231,101 @@ async def put_statement(
 )
 def get_statements(request: Request, home: HomeDep, principal: XapiPrincipal, _v: VersionHeader) -> Response:
     """读取一条语句（statementId / voidedStatementId）或按条件列出语句 / one statement, or a filtered list."""
+    return statements_answer(request, home, principal, dict(request.query_params))
+
+
+def statements_answer(request: Request, home: HomeDep, principal: Principal, params: dict[str, str]) -> Response:
+    """The answer of a statements GET (``params`` from the query string, or the alternate syntax's form)."""
     language = request.headers.get("accept-language")
-    answer = access.read(home, principal, dict(request.query_params), accept_language=language)
+    answer = access.read(home, principal, params, accept_language=language)
     more = f"{request.url.path}?more={answer.more}" if answer.more else ""
     body = answer.statements[0] if answer.single else {"statements": answer.statements, "more": more}
     headers = {CONSISTENT_THROUGH: answer.consistent_through}
     if answer.last_modified is not None:
         headers["Last-Modified"] = format_datetime(answer.last_modified, usegmt=True)
     if answer.attachments:
-        return _multipart(body, headers)
+        content, boundary = mixed_body(json.dumps(body, ensure_ascii=False).encode("utf-8"), answer.attachment_parts)
+        return Response(content, media_type=f'multipart/mixed; boundary="{boundary}"', headers=headers)
     return JSONResponse(body, headers=headers)
 
 
 router.add_api_route("/statements", get_statements, methods=["HEAD"], include_in_schema=False)  # Communication 1.1
 
 
-def _multipart(body: Any, headers: dict[str, str]) -> Response:
-    """The multipart/mixed answer of ``attachments=true`` (xAPI Communication 1.5.2): the JSON part only.
+def _resource(body: dict[str, Any]) -> Response:
+    """A resource answer with its ETag: the quoted SHA-1 of the body sent (xAPI Communication 3.1.s4.b1, b2, b4)."""
+    content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    etag = f'"{hashlib.sha1(content, usedforsecurity=False).hexdigest()}"'
+    return Response(content, media_type="application/json", headers={"ETag": etag})
 
-    This LRS stores attachments by ``fileUrl`` only, so there is no attachment data to add as further parts.
+
+@router.get("/activities", responses=error_responses(401, 403))
+def get_activity(request: Request, home: HomeDep, principal: XapiPrincipal, _v: VersionHeader) -> Response:
+    """活动及其规范定义 / the Activity ``activityId`` with its canonical definition (docs/lrs.md)."""
+    return _resource(access.activity(home, principal, dict(request.query_params)))
+
+
+@router.get("/agents", responses=error_responses(401, 403))
+def get_person(request: Request, home: HomeDep, principal: XapiPrincipal, _v: VersionHeader) -> Response:
+    """人员（Person）对象，只含调用者本可读到的信息 / the Person object of ``agent``, from what the caller may read."""
+    return _resource(access.person(home, principal, dict(request.query_params)))
+
+
+router.add_api_route("/activities", get_activity, methods=["HEAD"], include_in_schema=False)
+router.add_api_route("/agents", get_person, methods=["HEAD"], include_in_schema=False)
+
+
+_FORM_HEADERS = ("authorization", "x-experience-api-version", "content-type", "content-length", "if-match", "if-none-match")  # fmt: skip
+"""The header parameters a form of the alternate syntax may carry (xAPI 1.0.3 Communication 1.3.s3.b6)."""
+
+
+async def alternate_request(request: Request, home: HomeDep) -> Response:
+    """The alternate request syntax of statements (xAPI 1.0.3 Communication §1.3): ``POST …?method=GET|PUT|POST``.
+
+    The form (``application/x-www-form-urlencoded``, UTF-8) carries the header parameters, the query parameters
+    and the ``content``; no other query parameter is allowed, no binary data (no attachment parts). The syntax was
+    removed in xAPI 2.0: a 2.0 request using it gets 400. Reads and writes go through the same door as always.
     """
-    boundary = secrets.token_hex(16)
-    part = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    content = b"".join(
-        [f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(), part, f"\r\n--{boundary}--\r\n".encode()]
-    )
-    return Response(content, media_type=f'multipart/mixed; boundary="{boundary}"', headers=headers)
+    query = dict(request.query_params)
+    method = query.pop("method").upper()
+    if query:
+        raise StatementInvalid(
+            f"替代请求语法只允许查询参数 method，其余参数须放在表单中：{', '.join(sorted(query))}",
+            f"With the alternate request syntax the only query parameter is method; put {', '.join(sorted(query))} in the form (xAPI Communication 1.3)",  # fmt: skip
+        )
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
+        raise StatementInvalid("替代请求语法的请求体须为 application/x-www-form-urlencoded 表单", "The alternate request syntax sends an application/x-www-form-urlencoded form (xAPI Communication 1.3)")  # fmt: skip
+    raw = await request.body()
+    if len(raw) > 3 * MAX_STATEMENTS_PART:  # percent-encoding triples a byte at most
+        raise ApiError(413, "payload_too_large", f"表单超过 {3 * MAX_STATEMENTS_PART} 字节", f"The form exceeds {3 * MAX_STATEMENTS_PART} bytes")  # fmt: skip
+    try:
+        fields = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(raw)))
+    except (UnicodeDecodeError, ValueError):
+        raise StatementInvalid("表单无法解析（须为 UTF-8 的 URL 编码）", "The form cannot be parsed (URL-encoded UTF-8 is required)") from None  # fmt: skip
+    headers = {k.lower(): v for k, v in fields.items() if k.lower() in _FORM_HEADERS}
+    params = {k: v for k, v in fields.items() if k.lower() not in _FORM_HEADERS and k != "content"}
+    version = negotiated(headers.get("x-experience-api-version") or request.headers.get(HEADER))
+    request.state.xapi_version = version
+    if version.startswith("2."):
+        raise StatementInvalid("xAPI 2.0 已取消替代请求语法，请用普通请求", "xAPI 2.0 removed the alternate request syntax: send an ordinary request (IEEE 9274.1.1)")  # fmt: skip
+    authorization = headers.get("authorization") or request.headers.get("authorization", "")
+    principal = await run_in_threadpool(principal_from, home, authorization, request.headers.get("x-api-key"))
+    content = fields.get("content")
+    if method == "GET" and content is None:
+        return await run_in_threadpool(statements_answer, request, home, principal, params)
+    if method not in ("PUT", "POST") or content is None:
+        raise StatementInvalid(
+            f"替代请求语法：语句资源的 method 为 GET（无 content）、PUT 或 POST（带 content），收到 {method}",
+            f"Alternate request syntax: the Statement resource takes method GET (no content), PUT or POST (with content), got {method}",  # fmt: skip
+        )
+    if headers.get("content-type", "application/json").split(";")[0].strip().lower() != "application/json":
+        raise StatementInvalid("替代请求语法的 content 须为 application/json（不能传附件正文）", "The content of the alternate request syntax must be application/json (no attachment data) (xAPI Communication 1.3)")  # fmt: skip
+    body = _json(content.encode("utf-8"))
+    if method == "PUT":
+        statement = _one_statement(params, body)
+        await run_in_threadpool(access.store, home, principal, [statement], version)
+        return Response(status_code=204)
+    if params:
+        raise StatementInvalid("POST 语句不接受参数", f"POST statements takes no parameter, got {', '.join(sorted(params))}")  # fmt: skip
+    batch = body if isinstance(body, list) else [body]
+    return JSONResponse(await run_in_threadpool(access.store, home, principal, batch, version))

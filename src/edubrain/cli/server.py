@@ -38,7 +38,7 @@ def serve(
     """启动 API 与网页服务 / serve the REST API (/api/v1, /docs) and the web app with uvicorn.
 
     Idle keep-alive connections are kept 75 s (uvicorn's default is 5 s: a client, or a proxy, reusing a
-    connection just as the server closes it gets a reset). ``--no-access-log`` drops the per-request log
+    connection just as the server closes it gets a reset). --no-access-log drops the per-request log
     line (the request metrics and the audit trail are kept); uvloop and httptools are used when installed.
 
     Example: EDUBRAIN_HOME=./var edubrain serve --host 0.0.0.0 --port 8000 --workers 2

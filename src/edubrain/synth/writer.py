@@ -188,5 +188,8 @@ def _rename_headers(sheet: str, dataset: Dataset, written: list[str]) -> str:
     """Put headers that differ from the template's (a submitter's typo, say) into the sheet's first row."""
     for spec, header in zip(dataset.fields, written, strict=True):
         if header != spec.title_zh:
-            sheet = sheet.replace(f"<t>{escape(spec.title_zh)}</t>", f"<t>{escape(header)}</t>", 1)
+            plain = escape(spec.title_zh)
+            referenced = plain.encode("ascii", "xmlcharrefreplace").decode("ascii")  # openpyxl writing with lxml
+            old = f"<t>{plain}</t>" if f"<t>{plain}</t>" in sheet else f"<t>{referenced}</t>"
+            sheet = sheet.replace(old, f"<t>{escape(header)}</t>", 1)
     return sheet

@@ -34,20 +34,6 @@ def _labels(page: Page) -> dict[str, str]:
     return {k: v[0 if page.lang == "zh" else 1] for k, v in LABELS.items()}
 
 
-BANDS = {
-    "mastered": "hsl(120 55% 78%)",
-    "learning": "hsl(45 95% 78%)",
-    "weak": "hsl(8 85% 82%)",
-    "no_evidence": "#eef0f3",
-}
-"""Cell backgrounds by status (green, amber, red, grey): the legend's colours, each cell also shows its value."""
-
-
-def colour(status: str) -> str:
-    """A cell's background for its status (:data:`BANDS`)."""
-    return BANDS.get(status, BANDS["no_evidence"])
-
-
 def _purposes(lang: str) -> list[tuple[str, str]]:
     return [(p.id, pick(lang, p.title_zh, p.title_en)) for p in policy.purposes().values() if not p.automatic]
 
@@ -63,35 +49,32 @@ def _opened(request: Request, rule: Any) -> Page | Response:
 
 def _cell(c: learning.Cell, labels: dict[str, str]) -> dict[str, Any]:
     text = "–" if c.p_mastery is None else f"{c.p_mastery:.2f}"
-    return {"point": c.point, "text": text, "status": c.status, "status_name": labels[c.status], "bg": colour(c.status),
+    return {"point": c.point, "text": text, "status": c.status, "status_name": labels[c.status],
             "attempts": c.attempts, "correct": c.correct}  # fmt: skip
 
 
 def _legend(labels: dict[str, str], t: learning.ClassMastery | learning.LearnerMastery) -> list[dict[str, str]]:
     values = {"mastered": f"{t.thresholds.mastered:.2f}", "weak": f"{t.thresholds.weak:.2f}"}
+    # colours come from the status classes of learning.css (the CSP forbids inline styles)
     return [
         {
             "status": "mastered",
             "name": labels["mastered"],
-            "bg": colour("mastered"),
             "range": labels["legend_mastered"].format(**values),
         },  # fmt: skip
         {
             "status": "learning",
             "name": labels["learning"],
-            "bg": colour("learning"),
             "range": labels["legend_learning"].format(**values),
         },  # fmt: skip
         {
             "status": "weak",
             "name": labels["weak"],
-            "bg": colour("weak"),
             "range": labels["legend_weak"].format(**values),
         },
         {
             "status": "no_evidence",
             "name": labels["no_evidence"],
-            "bg": colour("no_evidence"),
             "range": labels["legend_none"],
         },
     ]

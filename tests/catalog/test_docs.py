@@ -9,12 +9,11 @@ import pytest
 
 from edubrain.catalog.docs import (
     GENERATED_MARK,
-    range_text,
     render_dataset_markdown,
     render_index_markdown,
-    rule_text,
     write_catalog_docs,
 )
+from edubrain.catalog.labels import range_text, rule_text
 from edubrain.catalog.models import ClassificationLevel, Code, CodeTable, Dataset, FieldSpec
 from edubrain.catalog.registry import Catalog, load_catalog
 from edubrain.errors import CatalogError

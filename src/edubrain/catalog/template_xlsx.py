@@ -31,7 +31,7 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from edubrain.catalog.docs import (
+from edubrain.catalog.labels import (
     check_lang,
     code_table_label,
     level_label,

@@ -11,8 +11,8 @@ from fastapi.responses import Response
 from starlette.background import BackgroundTask
 from starlette.responses import FileResponse
 
-from edubrain.catalog.docs import FREQUENCY_ZH, level_label, range_text, rule_text, type_label
 from edubrain.catalog.export_dcat import SHARING_EN
+from edubrain.catalog.labels import FREQUENCY_ZH, level_label, range_text, rule_text, type_label
 from edubrain.catalog.models import OWNER_LEVEL_ZH, SHARING_ZH
 from edubrain.catalog.template_xlsx import write_template
 from edubrain.errors import CatalogError, EduBrainError

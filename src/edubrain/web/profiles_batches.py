@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from edubrain.catalog.docs import FREQUENCY_ZH
+from edubrain.catalog.labels import FREQUENCY_ZH
 from edubrain.profiles import Evidence, EvidenceRow, EvidenceSet
 from edubrain.web.messages import pick, t
 from edubrain.web.render import Page

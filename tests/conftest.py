@@ -172,6 +172,11 @@ GATED_DERIVATIONS: dict[str, tuple[str, ...]] = {
     "training": ("training",),
     "facilities": ("facilit", "iot"),
     "smart_campus": ("smart_campus",),
+    "at_risk": ("at_risk",),
+    "supervision": ("supervision",),
+    "safety": ("safety",),
+    "items": ("teaching",),
+    "value_added": ("teaching",),
 }
 """Derivations that run after an exchange session only in test files whose names hold one of the words."""
 

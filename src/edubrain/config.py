@@ -72,6 +72,9 @@ class Settings(BaseSettings):
         small_cell_min: Smallest cell (pupils) of an aggregate dataset shown
             to a reader whose scope does not cover the cell's organisation;
             smaller cells are suppressed (docs/privacy.md). 1 turns it off.
+        public_url: The platform's public address, e.g. ``https://edubrain.example``: the credit bank's
+            credentials point at their status lists under it (``/credentials/status/<list>``), so it must not
+            change once credentials are issued. Default ``http://127.0.0.1:8000`` (development).
     """
 
     model_config = SettingsConfigDict(env_prefix="EDUBRAIN_", env_nested_delimiter="__")
@@ -106,6 +109,7 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = None
     metrics_token: SecretStr | None = None
     small_cell_min: int = 10
+    public_url: str = "http://127.0.0.1:8000"
 
     @cached_property
     def resolved_database_url(self) -> str:

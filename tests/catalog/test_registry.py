@@ -19,6 +19,10 @@ DATASETS = {
     "classes",
     "districts",
     "exam_scores",
+    "exam_item_results",
+    "exam_item_statistics",
+    "exam_item_options",
+    "school_value_added",
     "fitness_indicators",
     "fitness_scores",
     "fitness_tests",
@@ -39,9 +43,11 @@ DATASETS = {
     "school_profiles",
     "schools",
     "student_activities",
+    "student_attendance",
     "student_awards",
     "student_conduct",
     "student_profiles",
+    "student_risk_flags",
     "student_status_changes",
     "students",
     "teacher_assignments",
@@ -52,6 +58,16 @@ DATASETS = {
     "smart_campus_scores",
     "training_coverage",
     "training_records",
+    # graded supervision and campus safety (issue 18)
+    "training_providers",
+    "provider_inspections",
+    "provider_complaints",
+    "provider_credit_grades",
+    "provider_credit_items",
+    "provider_public_grades",
+    "campus_safety_incidents",
+    "campus_safety_counts",
+    "campus_safety_warnings",
 }
 
 
@@ -73,9 +89,18 @@ def test_registry_packaged_catalog_has_the_submitted_and_derived_datasets(catalo
         "place_history",
         "school_profiles",
         "student_profiles",
+        "student_risk_flags",
         "teacher_profiles",
         "smart_campus_scores",
         "training_coverage",
+        "exam_item_statistics",
+        "exam_item_options",
+        "school_value_added",
+        "provider_credit_grades",
+        "provider_credit_items",
+        "provider_public_grades",
+        "campus_safety_counts",
+        "campus_safety_warnings",
     }
     for dataset_id in derived:
         assert set(catalog.dataset(dataset_id).derived_from) <= set(catalog.datasets), dataset_id

@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from edubrain.credit_bank import RuleSet, select_ruleset
+from tests.credit_bank.bank import bank_city  # noqa: F401  (the service tests' city)
 
 _ids = count()
 

@@ -94,3 +94,26 @@ def test_an_invalid_event_fails_where_it_is_recorded(home: Home) -> None:
             append_event(home.engine, actor="u1", action="read_unmasked", dataset="students")  # no purpose
         _read(home, 1)
     assert [e.row_count for e in _events(home)] == [1]
+
+
+def test_a_unit_locks_and_moves_the_anchor_once_for_all_its_events(home: Home) -> None:
+    anchor: list[str] = []
+
+    def statement(conn: Any, cursor: Any, sql: str, params: Any, context: Any, executemany: bool) -> None:
+        if "audit_anchor" in sql.lower():
+            anchor.append(sql.split()[0].upper())
+
+    event.listen(home.engine, "before_cursor_execute", statement)
+    try:
+        _read(home, 1)
+        one = len(anchor)
+        anchor.clear()
+        with audit_unit():
+            for n in range(4):
+                _read(home, n)
+    finally:
+        event.remove(home.engine, "before_cursor_execute", statement)
+    assert len(anchor) == one  # four events: the statements on the anchor of one
+    assert [e.row_count for e in _events(home)] == [1, 0, 1, 2, 3]
+    with session_scope(home.engine) as session:
+        assert verify_chain(session).ok

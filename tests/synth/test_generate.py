@@ -16,13 +16,23 @@ from edubrain.exchange.fields import gb11643_check_char
 from edubrain.synth import facts
 from edubrain.synth.facilities import DATASETS as FACILITY_DATASETS
 from edubrain.synth.generate import YEARLY
+from edubrain.synth.safety import DATASETS as SAFETY_DATASETS
+from edubrain.synth.supervision import DATASETS as SUPERVISION_DATASETS
 from tests.synth.conftest import City
 
 
 def test_manifest_lists_every_file_in_every_format(small_city: City) -> None:
     m = small_city.manifest
     assert all((small_city.root / p).is_file() for p in m.get_column("path"))
-    assert set(m.get_column("dataset")) == {"districts", "births", "schools", *YEARLY, *FACILITY_DATASETS}
+    assert set(m.get_column("dataset")) == {
+        "districts",
+        "births",
+        "schools",
+        *YEARLY,
+        *FACILITY_DATASETS,
+        *SUPERVISION_DATASETS,
+        *SAFETY_DATASETS,
+    }
     assert set(m.get_column("format")) == {"utf8", "utf8-bom", "gbk", "xlsx"}
     assert m.get_column("seq").to_list() == list(range(1, m.height + 1))
     assert m.filter(pl.col("dataset") == "students").get_column("mode").unique().to_list() == ["replace-scope"]

@@ -13,6 +13,7 @@ import pytest
 from edubrain.catalog import Catalog
 from edubrain.home import Home
 from edubrain.synth.assemble import with_classes
+from edubrain.synth.at_risk import read_truth as read_at_risk_truth
 from edubrain.synth.config import SynthConfig
 from edubrain.synth.facts import districts
 from edubrain.synth.generate import generate
@@ -151,7 +152,8 @@ def test_conduct_rates_everyone_once_a_year_mostly_excellent_or_good(small_city:
         praised = others.filter(pl.col("record_type") == "2").height / pupils.height
         assert 0.02 < praised < 0.08
         sanctions = others.filter(pl.col("record_type") == "3").join(pupils, on="student_id")
-        assert sanctions.height / pupils.height < 0.005
+        planted = read_at_risk_truth(small_city.root).filter(pl.col("kind") == "conduct")  # synth/at_risk.py
+        assert sanctions.join(planted, on="student_id", how="anti").height / pupils.height < 0.005
         assert sanctions.filter(pl.col("grade") < 15).is_empty()  # grade 5 up only
         rated = ratings.join(sanctions.select("student_id").unique(), on="student_id")
         assert set(rated.get_column("rating")) <= {"3", "4"}

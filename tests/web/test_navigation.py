@@ -28,16 +28,18 @@ from tests.web.test_fitness_page_city import SynthWeb, lake_table
 DEMO_PASSWORD = "demo-password-nav-1"
 _ACCOUNTS: dict[str, list[DemoAccount]] = {}
 EXPECTED = {
-    "city_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/forecast", "/monitoring", "/profiles", "/identity"},
-    "city_analyst": {"/", "/catalog", "/data", "/fitness", "/forecast", "/monitoring", "/profiles", "/identity"},
-    "district_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/forecast", "/monitoring", "/profiles", "/identity"},
-    "district_analyst": {"/", "/catalog", "/data", "/fitness", "/forecast", "/monitoring", "/profiles", "/identity"},
-    "school_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/monitoring", "/profiles", "/learning/mastery", "/identity"},
+    "city_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/forecast", "/monitoring", "/profiles", "/teaching/items", "/identity", "/service/queue", "/supervision", "/safety"},
+    "city_analyst": {"/", "/catalog", "/data", "/fitness", "/forecast", "/monitoring", "/profiles", "/teaching/items", "/identity", "/service/queue", "/supervision", "/safety"},
+    "district_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/forecast", "/monitoring", "/profiles", "/teaching/items", "/identity", "/service/queue", "/supervision", "/safety"},
+    "district_analyst": {"/", "/catalog", "/data", "/fitness", "/forecast", "/monitoring", "/profiles", "/teaching/items", "/identity", "/service/queue", "/supervision", "/safety"},
+    "school_admin": {"/", "/catalog", "/submit", "/data", "/fitness", "/monitoring", "/profiles", "/teaching/items", "/learning/mastery", "/identity", "/safety"},
     "teacher": {"/", "/catalog", "/data", "/fitness", "/profiles", "/learning/mastery"},
     "student": {"/", "/catalog", "/data", "/fitness/mine", "/profiles", "/learning/me"},
     "parent": {"/", "/catalog", "/data", "/fitness/mine", "/profiles", "/learning/me"},
-    "auditor": {"/", "/catalog", "/data", "/fitness", "/forecast", "/monitoring", "/audit", "/profiles"},
+    "auditor": {"/", "/catalog", "/data", "/fitness", "/forecast", "/monitoring", "/audit", "/profiles", "/teaching/items", "/service/queue", "/supervision", "/safety"},
     "public": {"/", "/catalog", "/data"},
+    "learner": {"/", "/catalog", "/data", "/credit-bank"},
+    "credit_reviewer": {"/", "/catalog", "/data", "/credit-bank/queue"},
 }  # fmt: skip
 """The links each demo role is shown."""
 LEVELS = {"优秀", "良好", "及格", "不及格"}
@@ -96,6 +98,25 @@ def test_navigation_a_page_refuses_exactly_the_roles_its_link_is_hidden_from(
         for item in NAV:
             status = client.get(item.path).status_code
             assert status == (200 if item.rule(city.home, principal) else 403), (role, item.path, status)
+
+
+def footer_links(html: str) -> list[str]:
+    """The hrefs of the footer's public services."""
+    footer = re.search(r'<footer class="site">(.*?)</footer>', html, re.S)
+    return re.findall(r'<a href="([^"]+)"', footer.group(1)) if footer else []
+
+
+def test_navigation_the_public_services_in_the_footer_open_for_everyone(
+    demo: dict[str, TestClient], city: SynthWeb
+) -> None:
+    anonymous = TestClient(make_app(city.home), follow_redirects=False)
+    for role, client in {**demo, "anonymous": anonymous}.items():
+        links = footer_links(client.get("/login" if role == "anonymous" else "/").text)
+        signed_in = ["/supervision/public"] if role != "anonymous" else []  # the grade list reads as a principal
+        assert links == ["/service", "/service/lookup", "/verify", *signed_in], role
+        for link in links:
+            response = client.get(link)
+            assert response.status_code == 200 and is_page(response), (role, link, response.status_code)
 
 
 def _demo_principal(home: Home, role: str) -> Principal:

@@ -15,14 +15,21 @@ from edubrain.api import docs
 from edubrain.api.errors import install_error_handlers
 from edubrain.api.hardening import SecurityHeadersMiddleware
 from edubrain.api.metrics import MetricsMiddleware, RequestMetrics
+from edubrain.api.routers import at_risk as at_risk_router
 from edubrain.api.routers import auth, catalog, datasets, exchange, health, submissions, transfers
+from edubrain.api.routers import credentials as credentials_router
+from edubrain.api.routers import credit_bank as credit_bank_router
 from edubrain.api.routers import facilities as facilities_router
 from edubrain.api.routers import identity as identity_router
 from edubrain.api.routers import iot as iot_router
 from edubrain.api.routers import learning as learning_router
 from edubrain.api.routers import monitoring as monitoring_router
 from edubrain.api.routers import profiles as profiles_router
+from edubrain.api.routers import public_service as public_service_router
+from edubrain.api.routers import safety as safety_router
 from edubrain.api.routers import smart_campus as smart_campus_router
+from edubrain.api.routers import supervision as supervision_router
+from edubrain.api.routers import teaching as teaching_router
 from edubrain.api.routers import training as training_router
 from edubrain.api.routers import xapi as xapi_router
 from edubrain.api.routers import xapi_documents as xapi_documents_router
@@ -76,11 +83,18 @@ def create_app(home: Home | None = None) -> FastAPI:
         identity_router,
         profiles_router,
         training_router,
+        at_risk_router,
+        teaching_router,
         monitoring_router,
         iot_router,
         facilities_router,
         smart_campus_router,
+        public_service_router,
+        supervision_router,
+        safety_router,
         learning_router,
+        credentials_router,
+        credit_bank_router,
     ):
         app.include_router(area.router, prefix=API_PREFIX)
     settings = home.settings
@@ -88,6 +102,7 @@ def create_app(home: Home | None = None) -> FastAPI:
         app.include_router(auth.oidc_router, prefix=API_PREFIX)
     app.include_router(xapi_router.router)  # /xAPI: the Learning Record Store, at the path xAPI clients expect
     app.include_router(xapi_documents_router.router)  # /xAPI State, Activity Profile, Agent Profile
+    app.include_router(credit_bank_router.status_router)  # /credentials/status/{id}: public, no login
     app.include_router(health.router)
     app.include_router(docs.router)
     from edubrain.web import mount_web

@@ -67,6 +67,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "lake_error": 404,
     "not_found": 404,
     "xapi_conflict": 409,
+    "rate_limited": 429,
     "policy_error": 400,
     "query_error": 400,
     "account_error": 400,
@@ -90,13 +91,14 @@ DESCRIPTIONS: dict[int, str] = {
     409: "冲突：该 id 已存储为不同的内容 / Conflict: the id is stored with different content",
     413: "上传文件过大 / The upload is too large",
     422: "请求参数或文件无效 / Invalid parameters or file",
+    429: "请求过于频繁 / Too many requests; try again later",
     500: "服务器内部错误（已记录） / Internal error (logged)",
     503: "服务不可用 / Service unavailable (database or lake)",
 }
 
 HTML_ERROR_PAGE = "html_error_page"
 """The ``app.state`` attribute of the web's error page, ``(request, status, body) -> Response`` (set by ``mount_web``)."""
-MACHINE_PATHS = ("/api/", "/xAPI/", "/healthz", "/metrics", "/openapi.json")
+MACHINE_PATHS = ("/api/", "/xAPI/", "/healthz", "/metrics", "/openapi.json", "/credentials/status/")
 """Paths answered for programs: their errors are JSON unless the request asks for ``text/html``."""
 
 _HTTP_CODES = {

@@ -14,13 +14,19 @@ import typer
 from pydantic import ValidationError
 
 from edubrain.cli import admin, audit, catalog, exchange, fitness, forecast, query, server, synth, transfer, users
+from edubrain.cli import at_risk as at_risk_cli
+from edubrain.cli import credit_bank as credit_bank_cli
 from edubrain.cli import facilities as facilities_cli
 from edubrain.cli import identity as identity_cli
 from edubrain.cli import kt as kt_cli
 from edubrain.cli import lrs as lrs_cli
 from edubrain.cli import monitoring as monitoring_cli
 from edubrain.cli import profiles as profiles_cli
+from edubrain.cli import public_service as public_service_cli
+from edubrain.cli import safety as safety_cli
 from edubrain.cli import smart_campus as smart_campus_cli
+from edubrain.cli import supervision as supervision_cli
+from edubrain.cli import teaching as teaching_cli
 from edubrain.cli import training as training_cli
 from edubrain.cli.common import CommandGroup, state
 from edubrain.config import Settings
@@ -76,9 +82,15 @@ fitness.register(app)
 identity_cli.register(app)
 profiles_cli.register(app)
 training_cli.register(app)
+at_risk_cli.register(app)
+supervision_cli.register(app)
+safety_cli.register(app)
+teaching_cli.register(app)
 monitoring_cli.register(app)
 facilities_cli.register(app)
 smart_campus_cli.register(app)
+credit_bank_cli.register(app)
+public_service_cli.register(app)
 kt_cli.register(app)
 lrs_cli.register(app)
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -65,12 +67,19 @@ class _ScopedContextResolver(ContextResolver):  # type: ignore[misc]
     pyld keys every inline context, including each type-scoped context of the pinned
     files, by its JSON Canonicalization Scheme form, computed in pure Python on every
     use; that was most of the time of a proof. ``json.dumps`` with sorted keys is an
-    equally faithful key for a JSON object and is computed in C.
+    equally faithful key for a JSON object and is computed in C. The key of a context object
+    that comes back again (a scoped context inside a cached pinned file) is remembered by the
+    object's identity; the entry holds the object itself, so its id cannot be reused meanwhile.
     """
 
     def resolve(self, active_ctx: Any, context: Any, base: Any, cycles: Any = None) -> Any:
         if isinstance(context, Mapping) and "@context" not in context:
-            key = json.dumps(context, sort_keys=True, default=dict, ensure_ascii=False)
+            known = _CONTEXT_KEYS.get(id(context))
+            if known is not None and known[0] is context:
+                key = known[1]
+            else:
+                key = json.dumps(context, sort_keys=True, default=dict, ensure_ascii=False)
+                _CONTEXT_KEYS[id(context)] = (context, key)
             resolved = self._get(key)
             if not resolved:
                 resolved = ResolvedContext(context)
@@ -79,16 +88,55 @@ class _ScopedContextResolver(ContextResolver):  # type: ignore[misc]
         return super().resolve(active_ctx, context, base, cycles)
 
 
-class _BoundedCache(dict[str, Any]):
-    """The resolved-context cache shared by all canonicalisations, emptied when it reaches 512 entries."""
+class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
+    """pyld's processor with type-scoped contexts processed once per process, not once per document.
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    pyld caches a processed context by the ``_uuid`` of the active context it was applied to. A type-scoped
+    context does not propagate, so pyld first wraps the active context in a fresh clone (``previousContext``
+    set) with a new ``_uuid``: the cache never hits and every ``AchievementSubject``, ``Achievement`` and
+    ``Profile`` of every credential re-defines its terms. Here that wrapper is made before pyld sees it, with
+    the ``_uuid`` of the context it wraps plus ``~np``; it holds exactly that context's mappings, so equal
+    keys mean equal contents and the cache hits. A scoped context that sets ``@propagate`` itself, or one given
+    by URL, goes through pyld unchanged. ``tests/credentials/test_canonical_cache.py`` checks the N-Quads
+    against plain pyld and the W3C vectors.
+    """
+
+    def _process_context(
+        self,
+        active_ctx: dict[str, Any],
+        local_ctx: Any,
+        options: dict[str, Any],
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        first = local_ctx[0] if isinstance(local_ctx, list) and local_ctx else local_ctx
+        if not propagate and not active_ctx.get("previousContext") and isinstance(first, Mapping):
+            if "@propagate" not in first and "@context" not in first:
+                if "_uuid" not in active_ctx:
+                    active_ctx["_uuid"] = str(uuid.uuid4())
+                wrapper = self._clone_active_context(active_ctx)
+                wrapper["previousContext"] = active_ctx
+                wrapper["_uuid"] = active_ctx["_uuid"] + "~np"
+                active_ctx = wrapper
+        return super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+
+
+class _BoundedCache(dict[Any, Any]):
+    """A cache shared by all canonicalisations, emptied when it reaches 512 entries."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
         if len(self) >= 512:
             self.clear()
         super().__setitem__(key, value)
 
 
 _SHARED_CONTEXTS = _BoundedCache()
+_CANONICALISING = threading.Lock()
+_CONTEXT_KEYS = _BoundedCache()  # id(context object) -> (the object, its key)
 
 
 def canonicalize(document: dict[str, Any]) -> str:
@@ -106,7 +154,8 @@ def canonicalize(document: dict[str, Any]) -> str:
         "safe": True,
     }
     try:
-        result: str = jsonld.normalize(document, options)
+        with _CANONICALISING:  # pyld's caches (cachetools LRU) are not thread-safe; pure Python holds the GIL anyway
+            result: str = _CachingProcessor().normalize(document, options)
     except jsonld.JsonLdError as exc:
         cause: BaseException | None = exc
         while cause is not None:

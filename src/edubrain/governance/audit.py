@@ -63,6 +63,14 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "smart-campus evaluation (self-assessment, review, approval)",
     ),
     "smart_campus_evidence_read": ("下载智慧校园佐证材料", "smart-campus evidence downloaded"),
+    "credit_bank": ("学分银行（开户、存入、认定、撤销）", "credit bank (account, deposit, recognition, revocation)"),
+    "credit_bank_read": ("查阅学分银行档案", "credit-bank record read"),
+    "credit_bank_evidence_read": ("下载学分银行佐证材料", "credit-bank evidence downloaded"),
+    "public_service": (
+        "接诉即办（受理、分拨、答复、办结、评价）",
+        "public service case (intake, route, respond, close, rate)",
+    ),
+    "public_service_read": ("查阅接诉即办诉求原文", "public service case read in full"),
 }
 """The actions an event may record, with Chinese and English titles."""
 
@@ -338,14 +346,34 @@ def record_event(
         "dataset": dataset,
     }
     given |= {"fields": fields, "row_count": row_count, "purpose": purpose, "minors": bool(minors), "detail": detail}
-    values = _checked_values(given)
+    return record_events(session, [given])[0]
+
+
+def record_events(session: Session, events: Sequence[Mapping[str, Any]]) -> list[AuditEvent]:
+    """Append events, in order, in the caller's transaction: all checked first, one lock of the anchor, one flush.
+
+    Each mapping holds keyword arguments of :func:`record_event` (those left out take its defaults). The
+    events are chained one after the other exactly as that many calls of :func:`record_event` would chain them.
+
+    Raises:
+        AuditError: An event is invalid (then none is appended), or the anchor is missing.
+    """
+    checked = [
+        _checked_values({**_DEFAULTS, **values, "minors": bool(values.get("minors", False))}) for values in events
+    ]
+    if not checked:
+        return []
     last_seq, last_hash = _locked_head(session)
-    event = AuditEvent(seq=last_seq + 1, at=dt.datetime.now(dt.UTC), prev_hash=last_hash, **values)
-    event.hash = event_hash(event.hashed_values())
-    session.add(event)
+    added: list[AuditEvent] = []
+    for values in checked:
+        event = AuditEvent(seq=last_seq + 1, at=dt.datetime.now(dt.UTC), prev_hash=last_hash, **values)
+        event.hash = event_hash(event.hashed_values())
+        added.append(event)
+        last_seq, last_hash = event.seq, event.hash
+    session.add_all(added)
     session.flush()
-    session.execute(_MOVE_ANCHOR, {"seq": event.seq, "hash": event.hash, "at": event.at})
-    return event
+    session.execute(_MOVE_ANCHOR, {"seq": last_seq, "hash": last_hash, "at": added[-1].at})
+    return added
 
 
 _EVENTS = f"SELECT {', '.join(HASHED_FIELDS)}, hash FROM audit_events"

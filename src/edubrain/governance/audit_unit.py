@@ -9,7 +9,8 @@ unit every event is its own transaction, as before. Inside
 the events are checked when recorded and queued, and written when the unit
 ends, in the order recorded, in one transaction per database: the same
 events with the same fields, appended to the hash chain one after the other
-under one lock of the chain's anchor (:func:`edubrain.governance.audit.record_event`).
+under one lock of the chain's anchor, with one flush and one move of the anchor
+(:func:`edubrain.governance.audit.record_events`).
 
 The unit ends before the function returns, so nothing read leaves the
 function before its audit is committed; if writing the audit fails the
@@ -69,14 +70,14 @@ def audit_unit() -> Iterator[None]:
 
 
 def _write(pending: list[tuple[Engine, dict[str, Any]]]) -> None:
-    from edubrain.governance.audit import record_event
+    """Append the queued events of each database in one transaction, one lock of the chain's anchor for them all."""
+    from edubrain.governance.audit import record_events
     from edubrain.store.db import session_scope
 
     engines = list(dict.fromkeys(engine for engine, _ in pending))
     for engine in engines:
         with session_scope(engine) as session:
-            for _, values in (p for p in pending if p[0] is engine):
-                record_event(session, **values)
+            record_events(session, [values for e, values in pending if e is engine])
 
 
 def one_audit_commit(func: Callable[P, R]) -> Callable[P, R]:

@@ -6,10 +6,7 @@ Every reader of personal data (library, CLI, API, exports) calls
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
-import hmac
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,22 +20,16 @@ from edubrain.errors import LakeError
 from edubrain.governance import policy
 from edubrain.governance.duck import connection, drop_connection
 from edubrain.governance.identity import Principal
-from edubrain.governance.masking import mask_column
-from edubrain.governance.pseudonyms import pseudonym_key
+from edubrain.governance.read_filters import filter_sql, source_files
+from edubrain.governance.read_masking import CLEARANCE, ROW_KEY, audit_unmasked, level_rank, mask_page, row_keys
 from edubrain.governance.scope import AccessDenied, Scope
 from edubrain.governance.suppression import suppress_page
 from edubrain.home import Home
 from edubrain.store.lake import lake_schema, parquet_list
 from edubrain.store.snapshots import Snapshots, TableSnapshot, snapshots
 
-CLEARANCE = "__clearance"
-PERSONAL_RANK = 3  # L3 and above is personal information
-ROW_KEY = "_key"
-"""Column of a stable, keyed pseudonym of a row's primary key (see :func:`row_keys`)."""
 KEPT_PAGE_ROWS = 100
 """Pages of at most this many rows are kept per table version (before masking; see :func:`_kept_page`)."""
-IN_LIST_MAX = 64
-"""Filter lists of at most this many values are written as ``in (?, …)`` (see :func:`filter_sql`)."""
 
 
 @dataclass(frozen=True)
@@ -53,11 +44,6 @@ class ReadResult:
     purpose: str | None = None
     version: int | None = None
     retired: list[str] = field(default_factory=list)
-
-
-def level_rank(home: Home, level: str) -> int:
-    """The rank of a classification level (L1 = 1 …)."""
-    return home.catalog.levels[level].rank
 
 
 def grant_rank(home: Home, role_id: str, purpose: str | None) -> int:
@@ -128,12 +114,12 @@ def read_dataset(
     query = _Query(predicates, ranks, filters or {}, list(sort or ()), limit, offset)
     try:
         if changed_since is None:
-            source = functools.cache(lambda: _source_views(con, home, dataset, snap, None))
+            source = functools.cache(lambda: _source_views(con, home, dataset, snap, None, query))
             frame = _kept_page(snaps, dataset, snap, query, lambda: _page(source(), dataset, query))
             total = _total(snaps, dataset, query, frame.height, snap, source)
             retired = []
         else:
-            _source_views(con, home, dataset, snap, changed_since)
+            _source_views(con, home, dataset, snap, changed_since, query)
             frame = _page(con, dataset, query)
             total = _total(snaps, dataset, query, frame.height, None, lambda: con)
             retired = _retired(con, home, dataset, predicates)
@@ -141,12 +127,12 @@ def read_dataset(
         drop_connection()
         raise
     keys = row_keys(home, dataset, frame) if row_key or changed_since is not None else None
-    frame, masked, withheld, unmasked = _mask(home, dataset, frame, lowest)
+    frame, masked, withheld, unmasked = mask_page(home, dataset, frame, lowest)
     frame = suppress_page(home, principal, dataset, frame, snap.version)  # small cells of aggregates
     if keys is not None:
         frame = frame.with_columns(keys.alias(ROW_KEY))
     if audit and unmasked and frame.height:
-        _audit_unmasked(home, principal, dataset, unmasked, frame.height, purpose_id)
+        audit_unmasked(home, principal, dataset, unmasked, frame.height, purpose_id)
     return ReadResult(frame.to_arrow(), total, masked, withheld, unmasked, purpose_id, snap.version, retired)
 
 
@@ -172,26 +158,6 @@ def _check_visible(home: Home, dataset: Dataset, names: list[str], lowest: int) 
                 f"Field {name} is above your clearance: it cannot be used to filter or sort",
                 field=name,
             )
-
-
-def row_keys(home: Home, dataset: Dataset, frame: pl.DataFrame) -> pl.Series:
-    """A stable keyed pseudonym of each row's primary key: ``K`` + 20 base32 characters of an HMAC-SHA256.
-
-    The HMAC (under the platform's pseudonym key, see ``docs/privacy.md``) is
-    over ``row|<dataset>|<key values joined by U+001F>``, a message no
-    person pseudonym uses, so a row key links to nothing else. Without the
-    key it cannot be recomputed from a guessed 学籍号.
-    """
-    secret = pseudonym_key(home.settings).secret.get_secret_value().encode("utf-8")
-    prefix = f"row|{dataset.id}|"
-    joined = frame.select(
-        pl.concat_str([pl.col(k).cast(pl.String).fill_null("") for k in dataset.primary_key], separator="\x1f")
-    ).to_series()
-    keys = [
-        "K" + base64.b32encode(hmac.new(secret, (prefix + v).encode("utf-8"), hashlib.sha256).digest()).decode()[:20]
-        for v in joined.to_list()
-    ]
-    return pl.Series(ROW_KEY, keys, dtype=pl.String)
 
 
 @dataclass(frozen=True)
@@ -220,9 +186,17 @@ def register_view(con: duckdb.DuckDBPyConnection, name: str, dataset: Dataset, f
 
 
 def _source_views(
-    con: duckdb.DuckDBPyConnection, home: Home, dataset: Dataset, snap: TableSnapshot, since: int | None
+    con: duckdb.DuckDBPyConnection,
+    home: Home,
+    dataset: Dataset,
+    snap: TableSnapshot,
+    since: int | None,
+    query: _Query,
 ) -> duckdb.DuckDBPyConnection:
     """Create the view ``t`` of the rows to read, a version's rows or only those written after ``since``; return ``con``.
+
+    A version's view is over the data files that may hold a row the query asks for (in a grant's scope, meeting
+    the filters: :func:`~edubrain.governance.read_filters.source_files`); its rows are filtered as every view's.
 
     For changes, ``added`` and ``removed`` are the rows of the data files the
     later version has and the earlier one has not, and the reverse (Delta
@@ -230,7 +204,7 @@ def _source_views(
     its ``_batch_id``, so it is dropped from ``t`` by the anti-join.
     """
     if since is None:
-        register_view(con, "t", dataset, snap.files)
+        register_view(con, "t", dataset, source_files(dataset, snap.files, query.predicates, query.filters))
         return con
     version = snap.version
     if version is None or since > version or since < 0:
@@ -357,84 +331,3 @@ def _check_purpose(principal: Principal, purpose: str | None) -> str | None:
             f"{principal.name} 的角色不能以用途解除脱敏", f"{principal.name}'s roles cannot unmask for a purpose"
         )
     return found.id
-
-
-def filter_sql(dataset: Dataset, filters: dict[str, Any]) -> tuple[str, list[Any]]:
-    """``and …`` conditions (parameters apart) for equality filters; a list or tuple value means any of.
-
-    A list of at most :data:`IN_LIST_MAX` values is written ``in (?, ?, …)``, which DuckDB pushes into the
-    Parquet scan (a subquery ``in (select unnest(?))`` becomes a join over every row: ≈ 35 % more CPU for a
-    pupil's evidence); longer lists keep the subquery (one parameter). An empty list matches nothing.
-    """
-    parts: list[str] = []
-    params: list[Any] = []
-    for name, value in filters.items():  # names checked by _check_visible
-        if isinstance(value, (list, tuple)):
-            if not value:
-                parts.append("false")
-            elif len(value) <= IN_LIST_MAX:
-                parts.append(f'cast("{name}" as varchar) in ({", ".join("?" for _ in value)})')
-                params.extend(str(v) for v in value)
-            else:
-                parts.append(f'cast("{name}" as varchar) in (select unnest(?))')
-                params.append([str(v) for v in value])
-        else:
-            parts.append(f'cast("{name}" as varchar) = ?')
-            params.append(str(value))
-    return ("".join(f" and {p}" for p in parts), params)
-
-
-def _mask(
-    home: Home, dataset: Dataset, frame: pl.DataFrame, lowest: int
-) -> tuple[pl.DataFrame, list[str], list[str], list[str]]:
-    """Mask or withhold, row by row (vectorised), each field above that row's clearance."""
-    masked, withheld, unmasked, exprs = [], [], [], []
-    clearance = pl.col(CLEARANCE)
-    top = int(frame.select(clearance.max()).item() or 0) if frame.height else 0  # the widest clearance of any row
-    for spec in dataset.fields:
-        rank = level_rank(home, spec.classification)
-        col = pl.col(spec.name)
-        if rank <= lowest:
-            exprs.append(col)
-        elif spec.pii is not None and lowest >= 2:
-            exprs.append(
-                pl.when(clearance >= rank)
-                .then(col.cast(pl.String))
-                .otherwise(mask_column(col, spec.pii))
-                .alias(spec.name)
-            )
-            masked.append(spec.name)
-        else:
-            exprs.append(pl.when(clearance >= rank).then(col).otherwise(None).alias(spec.name))
-            withheld.append(spec.name)
-        if PERSONAL_RANK <= rank <= top:  # some row shows it unmasked
-            unmasked.append(spec.name)
-    lineage = [c for c in frame.columns if c.startswith("_") and c != CLEARANCE and not c.startswith("__")]
-    out = frame.select(*exprs, *[pl.col(c) for c in lineage])
-    if lowest <= 1:  # the public sees no column above L1 at all
-        out = out.drop([s.name for s in dataset.fields if level_rank(home, s.classification) > 1] + lineage)
-    return out, masked, withheld, unmasked
-
-
-def _audit_unmasked(
-    home: Home, principal: Principal, dataset: Dataset, fields: list[str], rows: int, purpose: str | None
-) -> None:
-    from edubrain.governance.audit_unit import append_event
-
-    minors = "student_id" in dataset.field_names
-    grant = principal.grants[0]
-    if purpose is None:
-        own = all(policy.role(g.role).scope in ("self", "children") for g in principal.grants)
-        purpose = "self_access" if own else "routine_duty"
-    append_event(
-        home.engine,
-        actor=principal.id,
-        actor_role=",".join(sorted({g.role for g in principal.grants})),
-        org_code=grant.org_code,
-        action="read_unmasked",
-        dataset=dataset.id,
-        fields=fields,
-        row_count=rows,
-        purpose=purpose,
-        minors=minors,
-    )

@@ -18,19 +18,24 @@ Adapters (the ``/xAPI`` router) call only this module. Rules (docs/lrs.md, "权�
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from edubrain.governance import tokens
 from edubrain.governance.audit import record_event
 from edubrain.governance.identity import Principal
 from edubrain.governance.lookups import stored_lookup
 from edubrain.governance.policy import role
 from edubrain.governance.pseudonyms import pseudonym_key
 from edubrain.governance.scope import AccessDenied, Scope
+from edubrain.governance.signin import API_KEY_PREFIX
 from edubrain.governance.tokens import signing_key
 from edubrain.home import Home
 from edubrain.lrs import activities, agents, attachment_files, paging, query
@@ -40,7 +45,7 @@ from edubrain.lrs.formats import shaped
 from edubrain.lrs.models import LrsStatement
 from edubrain.lrs.multipart import OutPart, Part
 from edubrain.lrs.params import statement_request
-from edubrain.lrs.storage import Writer, iri_hash, iso, original, store_statements
+from edubrain.lrs.storage import Writer, iri_hash, iso, original, original_json, store_statements
 from edubrain.lrs.validation import validate_statement
 from edubrain.store.db import session_scope
 
@@ -50,15 +55,24 @@ WRITER_ROLES = ("school_admin", "node")
 
 @dataclass(frozen=True)
 class StatementAnswer:
-    """A GET's answer: one statement (``single``) or a list with its ``more`` cursor, and the times to report."""
+    """A GET's answer: one statement (``single``) or a list with its ``more`` cursor, and the times to report.
 
-    statements: list[dict[str, Any]]
+    ``documents`` are the statements as compact UTF-8 JSON, ready to send: in the ``exact`` format the text that
+    was sealed, never parsed and written again.
+    """
+
+    documents: list[bytes]
     single: bool
     attachments: bool
     more: str | None
     consistent_through: str
     last_modified: dt.datetime | None
     attachment_parts: list[OutPart]
+
+    @property
+    def statements(self) -> list[dict[str, Any]]:
+        """The statements, parsed."""
+        return [json.loads(d) for d in self.documents]
 
 
 def writer_of(principal: Principal) -> Writer:
@@ -82,18 +96,88 @@ def writer_of(principal: Principal) -> Writer:
     return Writer(principal.id, schools[0], authority)
 
 
+@dataclass(frozen=True, repr=False)
+class Credential:
+    """A caller's access token or node API key, checked inside the request's own transaction.
+
+    The check (and the key's ``last_used_at``) commits with the statements stored or the read's audit event: one
+    transaction, one commit per request instead of two. A check that fails raises before anything else is done.
+    """
+
+    token: str
+
+
+Caller = Principal | Credential
+"""Who calls: a principal already known (another module's own check), or a credential still to be checked."""
+
+
+def _principal(home: Home, session: Session, caller: Caller) -> Principal:
+    """The principal of ``caller`` (:func:`edubrain.governance.signin.principal_of_token`, in ``session``).
+
+    Raises:
+        AuthError: the token or key is invalid, expired, revoked, or its account disabled.
+    """
+    if isinstance(caller, Principal):
+        return caller
+    if caller.token.startswith(API_KEY_PREFIX):
+        return tokens.verify_api_key(session, caller.token)
+    return tokens.verify_access_token(session, home.settings, caller.token)
+
+
 def store(
-    home: Home, principal: Principal, statements: list[Any], version: str, parts: list[Part] | None = None
+    home: Home, caller: Caller, statements: list[Any], version: str, parts: list[Part] | None = None
 ) -> list[str]:
-    """Validate and store a batch for ``principal``'s school (all or nothing, audited); returns the ids.
+    """Validate and store a batch for the caller's school (all or nothing, audited); returns the ids.
 
     ``parts`` are the attachment parts of a ``multipart/mixed`` request; their data is kept sealed in the
     school's attachment folder (:mod:`edubrain.lrs.attachment_files`), written before the transaction commits.
 
     Raises:
+        AuthError: the credential is not valid.
         AccessDenied: the principal may not write, or a statement names a pupil not of its school.
         StatementInvalid: a statement or attachment breaks the specification (nothing is stored).
         StatementConflict: an id is stored with a different statement (nothing is stored).
+    """
+    key = pseudonym_key(home.settings)
+    checked: tuple[Writer, bool, list[Any]] | None = None
+    for attempt in range(2):
+        created: list[Path] = []
+        try:
+            with session_scope(home.engine) as session:
+                principal = _principal(home, session, caller)
+                writer, minors, data = checked = checked or _checked(home, principal, statements, parts or [])
+                ids = store_statements(session, key, writer, statements, version)
+                created = attachment_files.save(home.settings.home, key, writer.org_code, data)
+                record_event(
+                    session,
+                    actor=principal.id,
+                    actor_role=_roles(principal),
+                    org_code=writer.org_code,
+                    action="lrs_write",
+                    dataset=DATASET,
+                    row_count=len(ids),
+                    minors=minors,
+                    detail={"statements": len(ids), "attachments": len(data)},
+                )
+            return ids
+        except IntegrityError:  # the same id stored by a parallel request: compare again (no-op or 409)
+            attachment_files.discard(created)
+            if attempt:
+                raise
+        except BaseException:
+            attachment_files.discard(created)
+            raise
+    raise AssertionError("unreachable")
+
+
+def _checked(
+    home: Home, principal: Principal, statements: list[Any], parts: list[Part]
+) -> tuple[Writer, bool, list[Any]]:
+    """The writer of a valid batch, whether it names pupils, and its attachments' data matched to their parts.
+
+    Raises:
+        AccessDenied: the principal may not write, or a statement names a pupil not of its school.
+        StatementInvalid: a statement or attachment breaks the specification.
     """
     writer = writer_of(principal)
     if not statements:
@@ -109,34 +193,7 @@ def store(
                 f"语句中的学生不是学校 {writer.org_code} 已登记的学生：{', '.join(outside[:5])}",
                 f"Statements name students not stored for school {writer.org_code}: {', '.join(outside[:5])}",
             )
-    data = matched(statements, parts or [])
-    key = pseudonym_key(home.settings)
-    for attempt in range(2):
-        created: list[Path] = []
-        try:
-            with session_scope(home.engine) as session:
-                ids = store_statements(session, key, writer, statements, version)
-                created = attachment_files.save(home.settings.home, key, writer.org_code, data)
-                record_event(
-                    session,
-                    actor=principal.id,
-                    actor_role=_roles(principal),
-                    org_code=writer.org_code,
-                    action="lrs_write",
-                    dataset=DATASET,
-                    row_count=len(ids),
-                    minors=bool(named),
-                    detail={"statements": len(ids), "attachments": len(data)},
-                )
-            return ids
-        except IntegrityError:  # the same id stored by a parallel request: compare again (no-op or 409)
-            attachment_files.discard(created)
-            if attempt:
-                raise
-        except BaseException:
-            attachment_files.discard(created)
-            raise
-    raise AssertionError("unreachable")
+    return writer, bool(named), matched(statements, parts)
 
 
 def read_scope(
@@ -175,7 +232,7 @@ def read_scope(
 
 def read(
     home: Home,
-    principal: Principal,
+    caller: Caller,
     params: dict[str, str],
     *,
     accept_language: str | None = None,
@@ -187,20 +244,22 @@ def read(
     the audit event records it instead of the default (``self_access`` or ``routine_duty``).
 
     Raises:
+        AuthError: the credential is not valid.
         AccessDenied: the principal may not read statements.
         StatementInvalid: a parameter is unknown, malformed or conflicting; the cursor is not valid.
         StatementNotFound: no statement with the id asked inside the scope (the same for any other school's).
     """
-    scope = read_scope(home, principal)
     key = pseudonym_key(home.settings)
     now = dt.datetime.now(dt.UTC)
-    after = None
-    if "more" in params:
-        if len(params) > 1:
-            raise StatementInvalid("more 不能与其他参数同时使用", "'more' cannot be combined with other parameters")
-        params, after = paging.read_cursor(signing_key(home.settings), principal.id, params["more"], now)
-    request = statement_request(params, key)
     with session_scope(home.engine) as session:
+        principal = _principal(home, session, caller)
+        scope = read_scope(home, principal)
+        after = None
+        if "more" in params:
+            if len(params) > 1:
+                raise StatementInvalid("more 不能与其他参数同时使用", "'more' cannot be combined with other parameters")  # fmt: skip
+            params, after = paging.read_cursor(signing_key(home.settings), principal.id, params["more"], now)
+        request = statement_request(params, key)
         if request.statement_id is not None:
             row = query.single(session, scope, request.statement_id, voided=request.voided)
             if row is None:
@@ -214,13 +273,17 @@ def read(
             page = query.statements(session, scope, request.filter, after)
             rows = page.rows
             cursor = None if page.after is None else paging.make_cursor(signing_key(home.settings), principal.id, params, page.after, now)  # fmt: skip
-        exact = [original(r, key) for r in rows]
-        statements = [shaped(s, request.fmt, accept_language) for s in exact]
-        parts = _attachment_parts(home, rows, exact) if request.attachments else []
+        parts: list[OutPart] = []
+        if request.fmt == "exact" and not request.attachments:  # as sealed: no parsing, no writing again
+            documents = [original_json(r, key) for r in rows]
+        else:
+            exact = [original(r, key) for r in rows]
+            documents = [_json(shaped(s, request.fmt, accept_language)) for s in exact]
+            parts = _attachment_parts(home, rows, exact) if request.attachments else []
         if rows:
             _audit_read(session, principal, rows, single=request.statement_id is not None, purpose=purpose, attachments=len(parts))  # fmt: skip
     return StatementAnswer(
-        statements=statements,
+        documents=documents,
         single=request.statement_id is not None,
         attachments=request.attachments,
         more=cursor,
@@ -267,7 +330,7 @@ def person(home: Home, principal: Principal, params: dict[str, str]) -> dict[str
     return found
 
 
-def _attachment_parts(home: Home, rows: list[LrsStatement], exact: list[dict[str, Any]]) -> list[OutPart]:
+def _attachment_parts(home: Home, rows: list[query.FoundRow], exact: list[dict[str, Any]]) -> list[OutPart]:
     """The stored data of the returned statements' attachments, each from its statement's school, once per hash."""
     key = pseudonym_key(home.settings)
     parts: dict[str, OutPart] = {}
@@ -285,7 +348,7 @@ def _attachment_parts(home: Home, rows: list[LrsStatement], exact: list[dict[str
 def _audit_read(
     session: Any,
     principal: Principal,
-    rows: list[LrsStatement],
+    rows: Sequence[query.FoundRow] | Sequence[LrsStatement],
     *,
     single: bool,
     purpose: str | None = None,
@@ -312,6 +375,11 @@ def _audit_read(
             "learners": sorted({r.learner_pseudonym for r in rows if r.learner_pseudonym})[:50],
         },
     )
+
+
+def _json(statement: dict[str, Any]) -> bytes:
+    """A statement as compact UTF-8 JSON, as :func:`edubrain.lrs.sealing.seal` writes it."""
+    return json.dumps(statement, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _roles(principal: Principal) -> str | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from edubrain.governance.pseudonyms import PseudonymKey, pseudonym
+from edubrain.governance.pseudonyms import IdentifierKind, PseudonymKey, pseudonym
 from edubrain.lrs.validation import IFIS
 
 LEARNER_HOMEPAGE = "https://edubrain.example/learners"
@@ -56,9 +56,29 @@ def agent_pseudonym(agent: Person, key: PseudonymKey) -> str | None:
     """The keyed pseudonym of an Agent's or Identified Group's IFI (None: an Anonymous Group has none)."""
     student = learner_id(agent)
     if student is not None:
-        return pseudonym(student, "student", key)
+        return _pseudonym(student, "student", key)
     text = ifi_text(agent)
-    return None if text is None else pseudonym(text, "xapi_agent", key)
+    return None if text is None else _pseudonym(text, "xapi_agent", key)
+
+
+_MEMO_SIZE = 16384
+_memo: dict[tuple[str, str, str], str] = {}
+
+
+def _pseudonym(value: str, kind: IdentifierKind, key: PseudonymKey) -> str:
+    """:func:`~edubrain.governance.pseudonyms.pseudonym`, remembered for up to 16,384 agents (then forgotten).
+
+    A statement names its actor up to five times (the row, the pseudonymous copy, the references) and a school's
+    pupils recur from batch to batch. The key's secret is part of the memo's key: another key never gets a
+    pseudonym made under this one.
+    """
+    memo_key = (key.secret.get_secret_value(), kind, value)
+    found = _memo.get(memo_key)
+    if found is None:
+        if len(_memo) >= _MEMO_SIZE:
+            _memo.clear()
+        found = _memo[memo_key] = pseudonym(value, kind, key)
+    return found
 
 
 def map_people(statement: Person, visit: Visit, *, top: bool = True) -> Person:
@@ -92,18 +112,7 @@ def map_people(statement: Person, visit: Visit, *, top: bool = True) -> Person:
 
 def pseudonymous(statement: Person, key: PseudonymKey) -> Person:
     """``statement`` with every person as a nameless pseudonymous account (the copy kept in clear at rest)."""
-
-    def one(person: Person) -> Person:
-        kind = person.get("objectType", "Agent")
-        out: Person = {"objectType": kind}
-        code = agent_pseudonym(person, key)
-        if code is not None:
-            out["account"] = {"homePage": PSEUDONYM_HOMEPAGE, "name": code}
-        if "member" in person:
-            out["member"] = [one(m) for m in person["member"]]
-        return out
-
-    return map_people(statement, lambda person, _primary: one(person))
+    return pseudonymous_with_refs(statement, key)[0]
 
 
 def agent_refs(statement: Person, key: PseudonymKey) -> dict[str, bool]:
@@ -112,17 +121,24 @@ def agent_refs(statement: Person, key: PseudonymKey) -> dict[str, bool]:
     Primary (xAPI Communication §2.1.3 ``agent``): the actor or an Agent/Group object, and the members of such a
     Group. Related only: authority, instructor, team, context agents and groups, and the people of a SubStatement.
     """
+    return pseudonymous_with_refs(statement, key)[1]
+
+
+def pseudonymous_with_refs(statement: Person, key: PseudonymKey) -> tuple[Person, dict[str, bool]]:
+    """:func:`pseudonymous` and :func:`agent_refs` of ``statement`` in one walk over its people."""
     found: dict[str, bool] = {}
 
-    def note(person: Person, primary: bool) -> Person:
-        for one in (person, *person.get("member", ())):
-            code = agent_pseudonym(one, key)
-            if code is not None:
-                found[code] = found.get(code, False) or primary
-        return person
+    def one(person: Person, primary: bool) -> Person:
+        out: Person = {"objectType": person.get("objectType", "Agent")}
+        code = agent_pseudonym(person, key)
+        if code is not None:
+            out["account"] = {"homePage": PSEUDONYM_HOMEPAGE, "name": code}
+            found[code] = found.get(code, False) or primary
+        if "member" in person:
+            out["member"] = [one(m, primary) for m in person["member"]]
+        return out
 
-    map_people(statement, note)
-    return found
+    return map_people(statement, one), found
 
 
 def activity_refs(statement: Person) -> dict[str, bool]:

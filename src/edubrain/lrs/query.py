@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, Protocol, cast
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
@@ -45,23 +46,60 @@ class StatementFilter:
     ascending: bool = False
 
 
+class FoundRow(Protocol):
+    """A statement found: the columns of :data:`FOUND_COLUMNS` (what a read answers and audits), not the whole row."""
+
+    @property
+    def pk(self) -> int:
+        """The row's key (storage order)."""
+
+    @property
+    def statement_id(self) -> str:
+        """The statement's id."""
+
+    @property
+    def org_code(self) -> str:
+        """The school that stored it."""
+
+    @property
+    def stored(self) -> dt.datetime:
+        """When the LRS stored it."""
+
+    @property
+    def learner_pseudonym(self) -> str | None:
+        """The actor's pseudonym when the actor is a pupil."""
+
+    @property
+    def sealed(self) -> str:
+        """The exact statement, sealed."""
+
+    @property
+    def key_id(self) -> str:
+        """The id of the key it was sealed under."""
+
+
+FOUND_COLUMNS = (LrsStatement.pk, LrsStatement.statement_id, LrsStatement.org_code, LrsStatement.stored,
+                 LrsStatement.learner_pseudonym, LrsStatement.sealed, LrsStatement.key_id)  # fmt: skip
+"""What a read selects: the sealed exact statement and what the answer and its audit need (not the JSON copy)."""
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of statements and the key to continue after its last one (None: no more)."""
 
-    rows: list[LrsStatement]
+    rows: list[FoundRow]
     after: tuple[dt.datetime, int] | None
 
 
-def single(session: Session, scope: ColumnElement[bool], statement_id: str, *, voided: bool) -> LrsStatement | None:
+def single(session: Session, scope: ColumnElement[bool], statement_id: str, *, voided: bool) -> FoundRow | None:
     """The statement ``statement_id`` inside ``scope``: not voided, or (``voided``) voided; None if there is none."""
     query = (
-        select(LrsStatement)
+        select(*FOUND_COLUMNS)
         .where(scope, LrsStatement.statement_id == statement_id, LrsStatement.voided.is_(voided))
         .order_by(LrsStatement.stored, LrsStatement.pk)
         .limit(1)
     )
-    return session.scalar(query)
+    return cast("FoundRow | None", session.execute(query).first())
 
 
 def _ref(kind: str, value: str, related: bool) -> ColumnElement[bool]:
@@ -99,7 +137,7 @@ def statements(
 ) -> Page:
     """One page of the statements in ``scope`` matching ``f``, continuing after ``after`` (a page's last key)."""
     limit = MAX_LIMIT if f.limit <= 0 else min(f.limit, MAX_LIMIT)
-    query = select(LrsStatement).where(scope, LrsStatement.voided.is_(False))
+    query = select(*FOUND_COLUMNS).where(scope, LrsStatement.voided.is_(False))
     matching = _matching(scope, f)
     if matching is not None:
         query = query.where(matching)
@@ -114,7 +152,7 @@ def statements(
         else:
             query = query.where(or_(LrsStatement.stored < stored, and_(LrsStatement.stored == stored, LrsStatement.pk < pk)))  # fmt: skip
     order = (LrsStatement.stored, LrsStatement.pk) if f.ascending else (LrsStatement.stored.desc(), LrsStatement.pk.desc())  # fmt: skip
-    rows = list(session.scalars(query.order_by(*order).limit(limit + 1)))
+    rows: list[Any] = list(session.execute(query.order_by(*order).limit(limit + 1)))
     if len(rows) <= limit:
         return Page(rows, None)
     rows = rows[:limit]

@@ -51,6 +51,16 @@ def unseal(text: str, key: PseudonymKey, *, key_id: str, org_code: str, statemen
     Raises:
         PseudonymKeyError: the row was sealed under another key (``key_id``), or it does not open (tampered).
     """
+    value: dict[str, Any] = json.loads(unseal_json(text, key, key_id=key_id, org_code=org_code, statement_id=statement_id))  # fmt: skip
+    return value
+
+
+def unseal_json(text: str, key: PseudonymKey, *, key_id: str, org_code: str, statement_id: str) -> bytes:
+    """The statement sealed by :func:`seal` as the compact UTF-8 JSON it was sealed as (not parsed).
+
+    Raises:
+        PseudonymKeyError: the row was sealed under another key (``key_id``), or it does not open (tampered).
+    """
     if key_id != key.key_id:
         raise PseudonymKeyError(
             f"语句 {statement_id} 由密钥 {key_id} 加密，当前密钥为 {key.key_id}",
@@ -58,14 +68,12 @@ def unseal(text: str, key: PseudonymKey, *, key_id: str, org_code: str, statemen
         )
     raw = base64.b64decode(text)
     try:
-        plain = _cipher(key).decrypt(raw[:_NONCE], raw[_NONCE:], f"{org_code}|{statement_id}".encode())
+        return _cipher(key).decrypt(raw[:_NONCE], raw[_NONCE:], f"{org_code}|{statement_id}".encode())
     except Exception as exc:  # InvalidTag: altered ciphertext or moved to another row
         raise PseudonymKeyError(
             f"语句 {statement_id} 的密文无法解开（被改动或被移到其他记录）",
             f"The sealed body of statement {statement_id} does not open (altered, or moved to another row)",
         ) from exc
-    value: dict[str, Any] = json.loads(plain)
-    return value
 
 
 def seal_bytes(plain: bytes, key: PseudonymKey, *, associated: str) -> str:

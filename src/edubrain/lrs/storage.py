@@ -20,9 +20,9 @@ import datetime as dt
 import hashlib
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from edubrain.governance.pseudonyms import PseudonymKey
@@ -32,6 +32,8 @@ from edubrain.lrs.models import LrsStatement, LrsStatementRef
 from edubrain.lrs.validation import VOIDED
 
 _IGNORED = ("id", "authority", "stored", "timestamp", "version", "attachments")
+_STATEMENTS: Table = LrsStatement.__table__  # type: ignore[assignment]
+_INSERT_REFS = f"INSERT INTO {LrsStatementRef.__tablename__} (statement_pk, kind, value, is_primary) VALUES"
 
 
 @dataclass(frozen=True)
@@ -117,15 +119,44 @@ def _completed(
 
 
 def _existing(session: Session, key: PseudonymKey, org_code: str, ids: list[str]) -> dict[str, dict[str, Any]]:
-    rows = session.scalars(
-        select(LrsStatement).where(LrsStatement.org_code == org_code, LrsStatement.statement_id.in_(ids))
+    rows = session.execute(
+        select(*SEALED_COLUMNS).where(LrsStatement.org_code == org_code, LrsStatement.statement_id.in_(ids))
     )
     return {row.statement_id: original(row, key) for row in rows}
 
 
-def original(row: LrsStatement, key: PseudonymKey) -> dict[str, Any]:
+class SealedRow(Protocol):
+    """What :func:`original` reads of a row: an ``LrsStatement`` or a row of :data:`SEALED_COLUMNS`."""
+
+    @property
+    def statement_id(self) -> str:
+        """The statement's id."""
+
+    @property
+    def org_code(self) -> str:
+        """The school that stored it."""
+
+    @property
+    def sealed(self) -> str:
+        """The exact statement, sealed."""
+
+    @property
+    def key_id(self) -> str:
+        """The id of the key it was sealed under."""
+
+
+SEALED_COLUMNS = (LrsStatement.statement_id, LrsStatement.org_code, LrsStatement.sealed, LrsStatement.key_id)
+"""The columns :func:`original` needs (selected alone, not the whole row with its pseudonymous copy)."""
+
+
+def original(row: SealedRow, key: PseudonymKey) -> dict[str, Any]:
     """The statement of ``row`` exactly as stored (unsealed)."""
     return sealing.unseal(row.sealed, key, key_id=row.key_id, org_code=row.org_code, statement_id=row.statement_id)
+
+
+def original_json(row: SealedRow, key: PseudonymKey) -> bytes:
+    """The statement of ``row`` exactly as stored, as the compact UTF-8 JSON it was sealed as (not parsed)."""
+    return sealing.unseal_json(row.sealed, key, key_id=row.key_id, org_code=row.org_code, statement_id=row.statement_id)  # fmt: skip
 
 
 def _target(statement: dict[str, Any]) -> str | None:
@@ -175,16 +206,21 @@ def _insert_all(
         )
         if target is not None
     }
-    rows = [_row(key, writer, statement_id, full, now, targets | voided_before) for statement_id, full in fresh]
-    inserted = insert(LrsStatement).returning(LrsStatement.pk, sort_by_parameter_order=True)
-    pks = list(session.scalars(inserted, rows))
-    refs: list[dict[str, Any]] = []
-    for pk, (_, full) in zip(pks, fresh, strict=True):
-        found = [("agent", code, primary) for code, primary in agents.agent_refs(full, key).items()]
-        found += [("activity", iri_hash(i), primary) for i, primary in agents.activity_refs(full).items()]
-        refs += [{"statement_pk": pk, "kind": k, "value": v, "is_primary": p} for k, v, p in found]
-    if refs:
-        session.execute(insert(LrsStatementRef), refs)
+    rows, people = [], []
+    for statement_id, full in fresh:
+        row, found = _row(key, writer, statement_id, full, now, targets | voided_before)
+        rows.append(row)
+        people.append(found)
+    connection = session.connection()  # Core executemany: no ORM unit of work for rows it never loads again
+    inserted = insert(_STATEMENTS).returning(_STATEMENTS.c.pk, sort_by_parameter_order=True)
+    pks = list(connection.execute(inserted, rows).scalars())
+    refs: list[tuple[int, str, str, bool]] = []
+    for pk, (_, full), found in zip(pks, fresh, people, strict=True):
+        refs += [(pk, "agent", code, primary) for code, primary in found.items()]
+        refs += [(pk, "activity", iri_hash(i), primary) for i, primary in agents.activity_refs(full).items()]
+    if refs:  # plain values, no type to process: straight to the driver's executemany
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        connection.exec_driver_sql(f"{_INSERT_REFS} ({', '.join([mark] * 4)})", refs)  # type: ignore[arg-type]
     if targets:
         session.execute(
             update(LrsStatement)
@@ -199,11 +235,15 @@ def _insert_all(
 
 def _row(
     key: PseudonymKey, writer: Writer, statement_id: str, full: dict[str, Any], now: dt.datetime, voided: set[str]
-) -> dict[str, Any]:
-    """The ``lrs_statements`` values of one statement (``voided``: the ids a voiding statement names)."""
+) -> tuple[dict[str, Any], dict[str, bool]]:
+    """The ``lrs_statements`` values of one statement and its agents' pseudonyms (as ``agents.agent_refs``).
+
+    ``voided``: the ids a voiding statement names.
+    """
     voiding = full["verb"]["id"] == VOIDED
     actor_learner = agents.learner_id(full["actor"])
     context = full.get("context", {})
+    copy, people = agents.pseudonymous_with_refs(full, key)
     return {
         "statement_id": statement_id,
         "org_code": writer.org_code,
@@ -214,8 +254,8 @@ def _row(
         "object_statement_id": _target(full),
         "voiding": voiding,
         "voided": not voiding and statement_id in voided,
-        "statement": agents.pseudonymous(full, key),
+        "statement": copy,
         "sealed": sealing.seal(full, key, org_code=writer.org_code, statement_id=statement_id),
         "key_id": key.key_id,
         "writer": writer.principal_id,
-    }
+    }, people

@@ -8,7 +8,8 @@ modification time and size, and the folder's inode. Every commit adds a log
 entry under a new version number (put-if-absent, see
 :mod:`edubrain.store.delta_append`), so a new stamp means a new state and an
 unchanged stamp means the version and files read earlier are still the
-table's. Taking a stamp is one ``listdir`` and two ``stat`` calls.
+table's. Taking a stamp is three ``stat`` calls (the log is listed again only
+when an entry has come after the newest one seen, see :func:`table_stamp`).
 
 :class:`Snapshots` keeps, per lake:
 
@@ -30,6 +31,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pyarrow.parquet as pq
@@ -52,17 +54,52 @@ class TableSnapshot:
 
 
 def table_stamp(lake: Lake, dataset_id: str) -> Stamp:
-    """The stamp of a table's Delta log state (see the module docstring); None when there is no table."""
-    log = lake.table_path(dataset_id) / "_delta_log"
+    """The stamp of a table's Delta log state (see the module docstring); None when there is no table.
+
+    The newest version is found by listing the log once per log folder; after
+    that, while the folder is the same (its inode), a ``stat`` of the entry
+    after the newest version seen tells whether a commit has come since (Delta
+    versions are consecutive: a commit writes ``version + 1`` put-if-absent), so
+    a stamp costs three ``stat`` calls and no listing until the table changes.
+    """
+    log = os.path.join(lake.root, dataset_id, "_delta_log")
     try:
         folder = os.stat(log)
+    except FileNotFoundError:
+        return None
+    version = _newest_version(log, folder.st_ino, lake.table_path(dataset_id))
+    if version is None:
+        return None
+    try:
+        entry = os.stat(os.path.join(log, f"{version:020d}.json"))
+    except FileNotFoundError:  # the table was replaced since the log was listed: list it again
+        _NEWEST.pop(log, None)
         version = latest_version(lake.table_path(dataset_id))
         if version is None:
             return None
-        entry = os.stat(log / f"{version:020d}.json")
-    except FileNotFoundError:
-        return None
+        try:
+            entry = os.stat(os.path.join(log, f"{version:020d}.json"))
+        except FileNotFoundError:
+            return None
     return (folder.st_ino, version, entry.st_mtime_ns, entry.st_size)
+
+
+_NEWEST: dict[str, tuple[int, int]] = {}
+"""Log folder -> (its inode, the newest version seen in it), for :func:`_newest_version`."""
+
+
+def _newest_version(log: str, inode: int, table: Path) -> int | None:
+    """The newest version in ``log``: the one seen before when no entry follows it, else listed again."""
+    known = _NEWEST.get(log)
+    if known is not None and known[0] == inode:
+        try:
+            os.stat(os.path.join(log, f"{known[1] + 1:020d}.json"))
+        except FileNotFoundError:
+            return known[1]
+    version = latest_version(table)
+    if version is not None:
+        _NEWEST[log] = (inode, version)
+    return version
 
 
 class Snapshots:

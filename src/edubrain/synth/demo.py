@@ -104,6 +104,9 @@ def main() -> None:
 
     klass, answers = write_demo_class(home)
     print(f"\n学习记录 / learning records: {answers} 条作答写入班级 {klass}（/learning/mastery, /learning/me）")
+    from edubrain.synth.credit_bank import write_demo_credit_bank  # the credit bank: accounts, deposits, decisions
+
+    print(f"\n学分银行 / credit bank: {write_demo_credit_bank(home)} 项学习成果（/credit-bank, /credit-bank/queue）")
     clerk = next(a for a in accounts if a.role == "school_admin")
     if clerk.org_code == EXAMPLE_SCHOOL:
         print(

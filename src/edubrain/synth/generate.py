@@ -22,16 +22,20 @@ import polars as pl
 from edubrain.catalog.registry import Catalog, get_catalog
 from edubrain.store.orgs import CITY_CODE
 from edubrain.synth.assemble import class_table, with_classes, year_tables
+from edubrain.synth.at_risk import plant_at_risk
 from edubrain.synth.config import SynthConfig
 from edubrain.synth.dirty import inject
 from edubrain.synth.duplicates import plant
+from edubrain.synth.exam_items import empty_results, exam_item_results
 from edubrain.synth.facilities import write_facilities
 from edubrain.synth.facts import District, birth_sources, district_births, districts
 from edubrain.synth.network_shortfalls import plant as plant_network_shortfalls
 from edubrain.synth.population import DistrictModel
 from edubrain.synth.rng import stream
+from edubrain.synth.safety import write_safety
 from edubrain.synth.schools import city_schools
 from edubrain.synth.smart_campus import plant as plant_smart_campus
+from edubrain.synth.supervision import write_supervision
 from edubrain.synth.teachers import TeacherModel
 from edubrain.synth.training_gaps import plant_training
 from edubrain.synth.writer import TableWriter, Written, as_text, csv_lines, headers, plain_booleans
@@ -44,8 +48,10 @@ YEARLY = (
     "training_records",
     "school_infrastructure",
     "exam_scores",
+    "exam_item_results",
     "fitness_tests",
     "student_status_changes",
+    "student_attendance",
     "student_activities",
     "student_awards",
     "student_conduct",
@@ -139,6 +145,8 @@ def generate(
     )  # IoT, usage, surveys; truth in facility-truth/
     planted = schools.filter(pl.col("district_code").is_in([d.code for d in chosen]))
     plant_smart_campus(root, planted, config.end_year, config.seed)  # self-assessments; truth in smart-campus-truth/
+    frame = write_supervision(config, catalog, frame)  # training providers; truth in supervision-truth/
+    frame = write_safety(config, catalog, planted, frame)  # campus safety incidents; truth in safety-truth/
     frame.write_csv(root / "manifest.csv")
     return frame
 
@@ -209,9 +217,15 @@ def _write_district(
         staff = staff_model.year(state.year, classes)
         tables = year_tables(state, staff, schools, config.seed, district.index)
         tables["training_records"] = plant_training(tables, staff, config, district, state.year)  # truth beside
+        tables["exam_item_results"] = (  # the last two years only: item-level rows are many (docs/item-analysis.md)
+            exam_item_results(with_classes(state.students, state.year), config.seed, district.index, state.year)
+            if state.year >= config.end_year - 1
+            else empty_results()
+        )
         tables["school_infrastructure"] = plant_network_shortfalls(  # planted shortfalls, truth beside the files
             tables["school_infrastructure"], tables["classes"], district, state.year, config.out, config.seed
         )
+        tables.update(plant_at_risk(tables, config, district, state.year))  # attendance; at-risk truth beside
         if config.duplicates and state.year == config.end_year:  # planted duplicates, truth beside the files
             tables["students"] = plant(
                 tables["students"], district, state.year, config.duplicates, config.out, config.seed

@@ -7,6 +7,8 @@ role that may not read a class sees its code, as before.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from typing import Any
 
 import polars as pl
@@ -16,7 +18,7 @@ from edubrain.catalog.models import Dataset
 from edubrain.errors import EduBrainError
 from edubrain.governance.identity import Principal
 from edubrain.home import Home
-from edubrain.web.cockpit import IndicatorCache
+from edubrain.web.cockpit import IndicatorCache, Snapshot
 from edubrain.web.messages import pick
 from edubrain.web.readcache import PageCache
 
@@ -33,10 +35,29 @@ def dataset_title(context: Any, dataset_id: str) -> str:
     return pick(context.get("lang", "zh"), dataset.title_zh, dataset.title_en) if dataset else dataset_id
 
 
+_NAMES: weakref.WeakKeyDictionary[IndicatorCache, dict[str, tuple[Snapshot, dict[str, str]]]] = (
+    weakref.WeakKeyDictionary()
+)
+"""Per cockpit cache and language: the snapshot the school names were taken from, and the names."""
+_NAMES_LOCK = threading.Lock()
+
+
 def school_names(cache: IndicatorCache, home: Home, lang: str) -> dict[str, str]:
-    """School code -> name in ``lang``, for every stored school."""
-    table = cache.get(home).table.filter(pl.col("level") == "school")
-    return {r["org_code"]: pick(lang, r["name_zh"], r["name_en"]) for r in table.iter_rows(named=True)}
+    """School code -> name in ``lang``, for every stored school (the returned dict is shared: do not change it).
+
+    Taken once per cockpit snapshot and language: the cache makes a new snapshot whenever a lake table or the
+    batches change (a school renamed included), and the names are taken again from the new one.
+    """
+    snapshot = cache.get(home)
+    with _NAMES_LOCK:
+        kept = _NAMES.get(cache, {}).get(lang)
+    if kept is not None and kept[0] is snapshot:
+        return kept[1]
+    table = snapshot.table.filter(pl.col("level") == "school").select("org_code", "name_zh", "name_en")
+    names = {code: pick(lang, zh, en) for code, zh, en in table.iter_rows()}
+    with _NAMES_LOCK:
+        _NAMES.setdefault(cache, {})[lang] = (snapshot, names)
+    return names
 
 
 def class_names(pages: PageCache, home: Home, principal: Principal, schools: set[str]) -> dict[str, str]:

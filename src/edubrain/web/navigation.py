@@ -146,6 +146,31 @@ def may_view_training(home: Home, principal: Principal) -> bool:
     return may_read_training(home, principal)
 
 
+def may_view_at_risk(home: Home, principal: Principal) -> bool:
+    """学生发展风险预警: teachers, schools, districts and the city with a row scope on ``student_risk_flags``.
+
+    Never pupils, parents or the public (:func:`edubrain.early_warning.reader_level`); and only once flags have
+    been computed (a city without attendance data has none, and shows no link).
+    """
+    from edubrain.early_warning import flags_computed, reader_level
+
+    return flags_computed(home) and reader_level(home, principal) is not None
+
+
+def may_view_teaching_items(home: Home, principal: Principal) -> bool:
+    """试题分析: city, district and school staff with a row scope on ``exam_item_statistics`` (:mod:`edubrain.teaching`)."""
+    from edubrain.teaching import may_read_items
+
+    return may_read_items(home, principal)
+
+
+def may_view_value_added(home: Home, principal: Principal) -> bool:
+    """学校增值评价: city, district and school staff with a row scope on ``school_value_added``."""
+    from edubrain.teaching import may_read_value_added
+
+    return may_read_value_added(home, principal)
+
+
 def may_view_facilities(home: Home, principal: Principal) -> bool:
     """设施与应用: principals whose grants read the school or the district facility indicators (not teachers, the public)."""
     scope = Scope.of(home, principal)
@@ -171,6 +196,41 @@ def may_view_learning_own(home: Home, principal: Principal) -> bool:
     from edubrain.learning import may_view_own
 
     return may_view_own(home, principal)
+
+
+def may_view_credit_bank(home: Home, principal: Principal) -> bool:
+    """我的学分银行: a principal holding the learner role, asked of :mod:`edubrain.credit_bank.service`."""
+    from edubrain.credit_bank.service import may_use
+
+    return may_use(principal)
+
+
+def may_review_credits(home: Home, principal: Principal) -> bool:
+    """学分认定: a credit reviewer of an authorised institution, asked of :mod:`edubrain.credit_bank.service`."""
+    from edubrain.credit_bank.service import may_review
+
+    return may_review(principal)
+
+
+def may_view_supervision(home: Home, principal: Principal) -> bool:
+    """信用分级分类监管: city and district staff with a row scope on the grades (:mod:`edubrain.supervision`)."""
+    from edubrain.supervision import may_supervise
+
+    return may_supervise(home, principal)
+
+
+def may_view_safety(home: Home, principal: Principal) -> bool:
+    """校园安全: school, district and city staff with a row scope on the incidents (:mod:`edubrain.campus_safety`)."""
+    from edubrain.campus_safety import may_read_safety
+
+    return may_read_safety(home, principal)
+
+
+def may_view_public_service(home: Home, principal: Principal) -> bool:
+    """接诉即办 work queue and dashboard: district and city staff who read cases (:func:`edubrain.public_service.may_use`)."""
+    from edubrain.public_service import may_use
+
+    return may_use(principal)
 
 
 def no_cockpit_note(principal: Principal | None) -> str:
@@ -232,8 +292,16 @@ NAV: tuple[NavItem, ...] = (
     NavItem("nav_facilities", "/monitoring/facilities", may_view_facilities, tab_of="/monitoring"),
     NavItem("nav_training", "/monitoring/training", may_view_training, tab_of="/monitoring"),
     NavItem("nav_profiles", "/profiles", may_view_profiles),
+    NavItem("nav_teaching_items", "/teaching/items", may_view_teaching_items),
+    NavItem("nav_value_added", "/teaching/value-added", may_view_value_added, tab_of="/teaching/items"),
+    NavItem("nav_at_risk", "/at-risk", may_view_at_risk),
     NavItem("nav_learning_class", "/learning/mastery", may_view_learning_class),
     NavItem("nav_learning_own", "/learning/me", may_view_learning_own),
+    NavItem("nav_credit_bank", "/credit-bank", may_view_credit_bank),
+    NavItem("nav_credit_queue", "/credit-bank/queue", may_review_credits),
+    NavItem("nav_supervision", "/supervision", may_view_supervision),
+    NavItem("nav_safety", "/safety", may_view_safety),
+    NavItem("nav_public_service", "/service/queue", may_view_public_service, ("/service",)),
     NavItem("nav_identity", "/identity", may_review_identities),
     NavItem("nav_audit", "/audit", may_read_audit),
 )

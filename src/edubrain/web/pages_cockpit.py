@@ -15,6 +15,7 @@ from edubrain.governance.identity import AuthError
 from edubrain.web.cockpit import Snapshot, Viewpoint, status_dataset, viewpoint
 from edubrain.web.indicator_defs import definitions_for
 from edubrain.web.messages import pick
+from edubrain.web.pages_public_service import cockpit_alerts
 from edubrain.web.render import NotFound, Page, indicator_cache, open_page, out_of_scope
 from edubrain.web.session import log_in, log_out
 
@@ -146,7 +147,8 @@ def cockpit(request: Request, indicator: str = "students", year: int | None = No
     if view.level is None:
         return page.render("cockpit.html", view=view)
     snap = indicator_cache(request).get(page.home)
-    return page.render("cockpit.html", **_cockpit_context(page, snap, view, indicator, year))
+    context = _cockpit_context(page, snap, view, indicator, year)
+    return page.render("cockpit.html", **context, **cockpit_alerts(page))
 
 
 def may_see_district(view: Viewpoint, district: str) -> bool:

@@ -26,6 +26,27 @@ logger = logging.getLogger(__name__)
 WEB = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=str(WEB / "templates"))
 TEMPLATES.env.globals.update(pick=pick, no_cockpit_note=no_cockpit_note, dataset_title=dataset_title)
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+_JINJA_GETATTR = TEMPLATES.env.getattr
+
+
+def template_getattr(obj: Any, attribute: str) -> Any:
+    """``obj.attribute`` in a template: Jinja's rule (the attribute, else the item), without its exception for dicts.
+
+    Jinja tries ``getattr`` first and falls back to ``obj[attribute]`` after an ``AttributeError``; the pages pass
+    dicts (a profile's indicator table has hundreds of cells), and raising that error for every ``cell.text`` was
+    a tenth of a page's rendering. A plain dict has no attributes but its methods, so for any other name the item
+    is what Jinja would return; the answer is the same for every object.
+    """
+    if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+        try:
+            return obj[attribute]
+        except KeyError:
+            return TEMPLATES.env.undefined(obj=obj, name=attribute)
+    return _JINJA_GETATTR(obj, attribute)
+
+
+TEMPLATES.env.getattr = template_getattr  # type: ignore[method-assign]
 STATUS_OF_ERROR = {"access_denied": 403, "auth_error": 401, "unknown_dataset": 404, "not_found": 404}
 
 

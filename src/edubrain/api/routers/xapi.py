@@ -92,6 +92,26 @@ def xapi_principal(request: Request, home: HomeDep) -> Principal:
 
 def principal_from(home: HomeDep, authorization: str, api_key: str | None) -> Principal:
     """The caller of an ``Authorization`` value (a header, or the alternate syntax's form field) or an API key."""
+    return principal_of_token(home, token_from(authorization, api_key))
+
+
+def xapi_credential(request: Request) -> access.Credential:
+    """The caller's credential, well formed but not yet checked.
+
+    :mod:`edubrain.lrs.access` checks it in the request's own transaction (one commit per request).
+
+    Raises:
+        AuthError: no credential, or one that cannot be parsed.
+    """
+    return access.Credential(token_from(request.headers.get("authorization", ""), request.headers.get("x-api-key")))
+
+
+def token_from(authorization: str, api_key: str | None) -> str:
+    """The token or node key of an ``Authorization`` value or an API key (not checked yet).
+
+    Raises:
+        AuthError: no credential, or one that cannot be parsed.
+    """
     scheme, _, value = authorization.partition(" ")
     if scheme.lower() == "basic":
         try:
@@ -103,17 +123,18 @@ def principal_from(home: HomeDep, authorization: str, api_key: str | None) -> Pr
                 "HTTP Basic 认证的密码须为学校的节点 API 密钥（ebk_…）；个人账户请用 Bearer 访问令牌",
                 "The HTTP Basic password must be a school's node API key (ebk_…); people use a Bearer access token",
             )
-        return principal_of_token(home, password)
+        return password
     token = api_key or (value.strip() if scheme.lower() == "bearer" else "")
     if not token:
         raise AuthError(
             "需要认证：HTTP Basic（密码为节点 API 密钥）、Bearer 令牌或 X-API-Key",
             "Authentication required: HTTP Basic (password: a node API key), a Bearer token or X-API-Key",
         )
-    return principal_of_token(home, token)
+    return token
 
 
 XapiPrincipal = Annotated[Principal, Depends(xapi_principal)]
+XapiCredential = Annotated[access.Credential, Depends(xapi_credential)]
 
 
 class About(BaseModel):
@@ -155,9 +176,14 @@ async def _statements_body(request: Request) -> tuple[Any, list[Part]]:
 
 def _json(raw: bytes) -> Any:
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=_not_json)
     except ValueError as exc:
         raise StatementInvalid(f"语句不是有效的 JSON：{exc}", f"The statements are not valid JSON: {exc}") from None
+
+
+def _not_json(name: str) -> Any:
+    """``NaN``, ``Infinity`` and ``-Infinity``: Python's parser takes them, JSON (RFC 8259 §6) does not."""
+    raise ValueError(f"{name} is not a JSON number")
 
 
 _STORE_ERRORS = error_responses(401, 403, 409, 413)
@@ -175,7 +201,7 @@ async def post_statements(request: Request, home: HomeDep) -> Any:
     """存储一条或一批语句，返回 id；带 method 参数时为替代请求语法 / store statements (or the alternate syntax)."""
     if "method" in request.query_params:
         return await alternate_request(request, home)
-    principal = await run_in_threadpool(xapi_principal, request, home)
+    caller = xapi_credential(request)
     if request.query_params:
         raise StatementInvalid(
             "POST /xAPI/statements 只接受查询参数 method（替代请求语法）",
@@ -183,7 +209,7 @@ async def post_statements(request: Request, home: HomeDep) -> Any:
         )
     body, parts = await _statements_body(request)
     batch = body if isinstance(body, list) else [body]
-    return await run_in_threadpool(access.store, home, principal, batch, request.state.xapi_version, parts)
+    return await run_in_threadpool(access.store, home, caller, batch, request.state.xapi_version, parts)
 
 
 @router.put(
@@ -229,24 +255,27 @@ def _one_statement(params: dict[str, str], body: Any) -> dict[str, Any]:
     "/statements",
     responses={200: {"content": {"application/json": {}, "multipart/mixed": {}}}, **error_responses(401, 403, 404)},
 )
-def get_statements(request: Request, home: HomeDep, principal: XapiPrincipal, _v: VersionHeader) -> Response:
+def get_statements(request: Request, home: HomeDep, caller: XapiCredential, _v: VersionHeader) -> Response:
     """读取一条语句（statementId / voidedStatementId）或按条件列出语句 / one statement, or a filtered list."""
-    return statements_answer(request, home, principal, dict(request.query_params))
+    return statements_answer(request, home, caller, dict(request.query_params))
 
 
-def statements_answer(request: Request, home: HomeDep, principal: Principal, params: dict[str, str]) -> Response:
+def statements_answer(request: Request, home: HomeDep, caller: access.Caller, params: dict[str, str]) -> Response:
     """The answer of a statements GET (``params`` from the query string, or the alternate syntax's form)."""
     language = request.headers.get("accept-language")
-    answer = access.read(home, principal, params, accept_language=language)
+    answer = access.read(home, caller, params, accept_language=language)
     more = f"{request.url.path}?more={answer.more}" if answer.more else ""
-    body = answer.statements[0] if answer.single else {"statements": answer.statements, "more": more}
+    if answer.single:
+        body = answer.documents[0]
+    else:  # a StatementResult, its statements spliced in as they are (exact: as sealed)
+        body = b'{"statements":[%s],"more":%s}' % (b",".join(answer.documents), json.dumps(more).encode("ascii"))
     headers = {CONSISTENT_THROUGH: answer.consistent_through}
     if answer.last_modified is not None:
         headers["Last-Modified"] = format_datetime(answer.last_modified, usegmt=True)
     if answer.attachments:
-        content, boundary = mixed_body(json.dumps(body, ensure_ascii=False).encode("utf-8"), answer.attachment_parts)
+        content, boundary = mixed_body(body, answer.attachment_parts)
         return Response(content, media_type=f'multipart/mixed; boundary="{boundary}"', headers=headers)
-    return JSONResponse(body, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 router.add_api_route("/statements", get_statements, methods=["HEAD"], include_in_schema=False)  # Communication 1.1

@@ -6,7 +6,9 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import edubrain.governance.audit  # noqa: F401  (registers the audit tables on Base)
+import edubrain.governance.credit_bank_models  # noqa: F401  (the credit-bank tables)
 import edubrain.governance.models  # noqa: F401
+import edubrain.governance.public_service_models  # noqa: F401  (the public-service cases)
 import edubrain.governance.smart_campus_models  # noqa: F401
 import edubrain.lrs.models  # noqa: F401  (the LRS tables)
 from edubrain.store.models import Base

@@ -161,3 +161,32 @@ def test_the_walk_sorts_imports_by_when_they_run(tmp_path: Path) -> None:
     finder.visit(ast.parse(source))
     got = [(i.module, i.lazy) for i in finder.found]
     assert got == [("__future__", False), ("typing", False), ("polars", False), ("numpy", False), ("pyspark", True)]
+
+
+def test_packaging_every_data_file_of_the_package_is_declared_package_data() -> None:
+    """A file the code reads at run time (YAML, templates, static files) reaches a plain install only if declared."""
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"
+    ]["edubrain"]
+    files = [
+        p.relative_to(SOURCE)
+        for p in SOURCE.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    ]
+    assert files
+    declared = [re.compile(_glob_regex(pattern)) for pattern in patterns]
+    undeclared = [f.as_posix() for f in files if not any(d.fullmatch(f.as_posix()) for d in declared)]
+    assert undeclared == []
+
+
+def _glob_regex(pattern: str) -> str:
+    """A package-data glob as a regular expression: ``**/`` any folders, ``*`` any name part, ``?`` one character."""
+    out = re.escape(pattern).replace(r"\*\*/", "(?:.*/)?").replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
+    return out
+
+
+def test_packaging_glob_regex_matches_as_setuptools_globs() -> None:
+    assert re.fullmatch(_glob_regex("catalog/data/**/*.yaml"), "catalog/data/datasets/students.yaml")
+    assert re.fullmatch(_glob_regex("catalog/data/**/*.yaml"), "catalog/data/classification.yaml")
+    assert not re.fullmatch(_glob_regex("web/static/*.js"), "web/static/vendor/htmx.min.js")
+    assert not re.fullmatch(_glob_regex("analytics/data/*.yaml"), "analytics/routing/data/categories.yaml")

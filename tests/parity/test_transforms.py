@@ -76,10 +76,29 @@ def _same(left: object, right: object) -> bool:
     return left == right
 
 
+COMPUTED_IN_PYTHON = {
+    "exam_item_statistics": "item statistics per exam: numpy on each exam's response matrix (docs/item-analysis.md)",
+    "exam_item_options": "distractor rates per exam: numpy, as exam_item_statistics",
+    "school_value_added": "a statsmodels MixedLM fit per subject and year (docs/value-added.md)",
+    "student_risk_flags": "points per pupil with polars over inputs read through the engine (docs/early-warning-students.md)",
+    "provider_credit_grades": "credit scores with polars over inputs read through the engine (docs/graded-supervision.md)",
+    "provider_credit_items": "the scored items behind provider_credit_grades",
+    "provider_public_grades": "the grade-only copy of provider_credit_grades",
+    "campus_safety_counts": "rates with polars over inputs read through the engine (docs/campus-safety.md)",
+    "campus_safety_warnings": "Poisson CUSUM per series, sequential in numpy (docs/campus-safety.md)",
+}
+"""Derived datasets computed by Python analytics (not an Ibis expression), so no engine pair to compare, and why.
+
+Their jobs read the inputs through the configured engine (DuckDB or Spark) and compute in the driver; each has
+golden-value tests of its own.
+"""
+
+
 def test_every_derived_dataset_is_fed_by_a_registered_transform(parity_city: Home) -> None:
     fed = {dataset for transform in REGISTRY.values() for dataset in transform.feeds}
     derived = {d.id for d in parity_city.catalog.datasets.values() if d.derived_from}
-    assert derived - fed == set(), "derived datasets with no registered lake transform"
+    assert derived - fed - set(COMPUTED_IN_PYTHON) == set(), "derived datasets with no registered lake transform"
+    assert set(COMPUTED_IN_PYTHON) <= derived - fed, "a dataset listed as computed in Python has a transform now"
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))

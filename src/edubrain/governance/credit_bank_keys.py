@@ -39,7 +39,7 @@ from edubrain.credentials.multikey import (
 )
 from edubrain.governance.pseudonyms import PseudonymKey, PseudonymKeyError, pseudonym_key
 from edubrain.home import Home
-from edubrain.store.private import private_dir, private_umask
+from edubrain.store.private import private_dir, write_private_atomic
 
 ISSUER_KEY_FILE = Path("keys") / "credential-issuer.key"
 EVIDENCE_FOLDER = "credit_bank_evidence"
@@ -104,18 +104,7 @@ def seal_evidence(home: Home, learner_id: str, sha256: str, data: bytes) -> tupl
     private_dir(path.parent)
     nonce = os.urandom(_NONCE)
     sealed = _cipher(key).encrypt(nonce, data, f"{learner_id}|{sha256}".encode())
-    with private_umask():
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(_MAGIC + key.key_id.encode("ascii") + b"\n" + nonce + sealed)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    write_private_atomic(path, _MAGIC + key.key_id.encode("ascii") + b"\n" + nonce + sealed)
     return path, key.key_id
 
 

@@ -319,3 +319,18 @@ def viewpoint(principal: Principal) -> Viewpoint:
         if best is None or width < best[0]:
             best = (width, grant.org_level, grant.org_code)
     return Viewpoint(None, None) if best is None else Viewpoint(best[1], best[2])
+
+
+def reads_rows(home: Home, principal: Principal, dataset_id: str) -> bool:
+    """Whether ``principal`` has a dashboard (:func:`viewpoint`) and a row scope on the dataset ``dataset_id``.
+
+    The common rule of the facades' pages (training coverage, item analysis, value-added, campus safety,
+    supervision): the reader sees some organisation's figures and some rows of the dataset behind them.
+    """
+    if viewpoint(principal).level is None:
+        return False
+    try:
+        Scope.of(home, principal).predicates(home.catalog.dataset(dataset_id))
+    except AccessDenied:
+        return False
+    return True

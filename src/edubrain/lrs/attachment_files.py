@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from edubrain.governance.pseudonyms import PseudonymKey, PseudonymKeyError
 from edubrain.lrs.attachments import AttachmentData
-from edubrain.store.private import private_dir
+from edubrain.store.private import private_dir, write_private_atomic
 
 FOLDER = "lrs_attachments"
 _INFO = b"edubrain lrs attachment v1"
@@ -72,17 +71,7 @@ def save(home: Path, key: PseudonymKey, org_code: str, items: Iterable[Attachmen
             private_dir(path.parent)
             nonce = os.urandom(_NONCE)
             sealed = _cipher(key).encrypt(nonce, item.data, f"{org_code}|{item.sha2}".encode())
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")  # created 0600
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(_MAGIC + key.key_id.encode("ascii") + b"\n" + nonce + sealed)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(temporary, path)
-            except BaseException:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temporary)
-                raise
+            write_private_atomic(path, _MAGIC + key.key_id.encode("ascii") + b"\n" + nonce + sealed)
             if existing is None:
                 created.append(path)
     except BaseException:

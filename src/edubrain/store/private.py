@@ -14,7 +14,9 @@ process creates are private too, which errs on the safe side.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +51,26 @@ def private_dir(path: Path) -> Path:
         path.mkdir(parents=True, exist_ok=True)
     _tighten(path, 0o700)
     return path
+
+
+def write_private_atomic(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` whole or not at all (a crash leaves the old file or none, never part of one).
+
+    The bytes go to a 0600 temporary file in the same folder, are flushed to disk, and the file is renamed over
+    ``path``.
+    """
+    with private_umask():
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
 
 
 def private_file(path: Path) -> Path:

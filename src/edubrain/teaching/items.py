@@ -18,7 +18,7 @@ import polars as pl
 from edubrain.analytics.items.exams import FLAG_REASONS
 from edubrain.governance.identity import Principal
 from edubrain.governance.readpath import read_dataset
-from edubrain.governance.scope import AccessDenied, Scope, viewpoint
+from edubrain.governance.scope import AccessDenied, reads_rows
 from edubrain.home import Home
 from edubrain.teaching.models import ExamItems, ExamNotFound, ExamSummary, ItemOptions, ItemRow, OptionRow
 
@@ -28,13 +28,7 @@ OPTIONS = "exam_item_options"
 
 def may_read_items(home: Home, principal: Principal) -> bool:
     """Whether ``principal`` has a dashboard and a row scope on ``exam_item_statistics`` (school staff and above)."""
-    if viewpoint(principal).level is None:
-        return False
-    try:
-        Scope.of(home, principal).predicates(home.catalog.dataset(DATASET))
-    except AccessDenied:
-        return False
-    return True
+    return reads_rows(home, principal, DATASET)
 
 
 def _require(home: Home, principal: Principal) -> None:

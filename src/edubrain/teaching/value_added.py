@@ -16,7 +16,7 @@ from edubrain.analytics.value_added.model import OVERLAP_WARNING
 from edubrain.governance.aggregates import count_rows
 from edubrain.governance.identity import Principal
 from edubrain.governance.readpath import read_dataset
-from edubrain.governance.scope import AccessDenied, Scope, viewpoint
+from edubrain.governance.scope import AccessDenied, reads_rows
 from edubrain.home import Home
 from edubrain.teaching.models import SchoolEffect, ValueAddedView
 
@@ -26,13 +26,7 @@ DEFAULT_SUBJECT = "14"
 
 def may_read_value_added(home: Home, principal: Principal) -> bool:
     """Whether ``principal`` has a dashboard and a row scope on ``school_value_added``."""
-    if viewpoint(principal).level is None:
-        return False
-    try:
-        Scope.of(home, principal).predicates(home.catalog.dataset(DATASET))
-    except AccessDenied:
-        return False
-    return True
+    return reads_rows(home, principal, DATASET)
 
 
 def _position(lower: float, upper: float) -> str:

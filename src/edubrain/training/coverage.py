@@ -26,7 +26,7 @@ from edubrain.governance.aggregates import count_rows
 from edubrain.governance.identity import Principal
 from edubrain.governance.list_exports import record_list_export
 from edubrain.governance.readpath import read_dataset
-from edubrain.governance.scope import AccessDenied, Scope, viewpoint
+from edubrain.governance.scope import AccessDenied, Scope, reads_rows, viewpoint
 from edubrain.home import Home
 from edubrain.training.models import ActionList, BehindPerson, CoverageSummary, OrgCoverage, Target
 
@@ -44,13 +44,7 @@ LIST_SCHEMA: dict[str, Any] = {
 
 def may_read_training(home: Home, principal: Principal) -> bool:
     """Whether ``principal`` has a dashboard (city, district, school) and a row scope on ``training_coverage``."""
-    if viewpoint(principal).level is None:
-        return False
-    try:
-        Scope.of(home, principal).predicates(home.catalog.dataset(DATASET))
-    except AccessDenied:
-        return False
-    return True
+    return reads_rows(home, principal, DATASET)
 
 
 def _refused(principal: Principal, what: str) -> AccessDenied:

@@ -67,7 +67,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "rated_n": ("评价数", "Ratings"),
     "by_office": ("按承办处室", "By office"),
     "by_district": ("按区", "By district"),
-    "alerts": ("未诉先办预警", "Early warning (未诉先办)"),
+    "alerts": ("未诉先办预警", "Early warning: rising requests"),
     "alerts_note": (
         "近 7 天某区某类诉求量高于以往同星期水平（泊松 CUSUM 或 EARS C2 报警）。",
         "A district's cases of a category rose above the usual level for the weekday in the last 7 days "
